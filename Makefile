@@ -1,0 +1,51 @@
+# blogtitles: `make demo` runs the main job offline on the sample farm; `make test` runs the tests.
+# Both set everything up from nothing (virtualenv and pinned packages) on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
+BLOGS  ?= 200
+LATENCY ?= 0.1
+PORT   ?= 8800
+
+.PHONY: help venv demo test lint format farm crawl clean
+
+help:
+	@echo "make demo     set up, start the sample farm, crawl it with scrapy, check every record"
+	@echo "make test     set up and run the tests (unit + real crawls against the farm)"
+	@echo "make lint     ruff check and format check"
+	@echo "make farm     serve the sample farm on 127.0.0.1:$(PORT) (BLOGS=, LATENCY=)"
+	@echo "make crawl    scrapy crawl blogs on blogs.txt (needs internet)"
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+demo: venv
+	$(PY) -m blogtitles.farm.demo --blogs $(BLOGS) --latency $(LATENCY)
+
+test: venv lint
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+farm: venv
+	$(PY) -m blogtitles.farm --port $(PORT) --blogs $(BLOGS) --latency $(LATENCY) --list-file output/farm-blogs.txt
+
+crawl: venv
+	$(VENV)/bin/scrapy crawl blogs
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find output -mindepth 1 ! -name .gitkeep -delete

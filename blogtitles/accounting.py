@@ -1,0 +1,89 @@
+"""Stats keys of the crawl's bookkeeping, and the end-of-run summary that must add up.
+
+Every input entry ends in exactly one of: a record (``ok`` or an error code), a duplicate input
+line (not crawled twice), a duplicate article dropped by the dedupe pipeline, or an invalid record
+dropped by the validate pipeline. The summary checks that these add up to the entries read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+PREFIX: Final = "blogtitles/"
+INPUTS_EXPECTED: Final = PREFIX + "inputs/expected"
+INPUTS_READ: Final = PREFIX + "inputs/read"
+INPUTS_DUPLICATE: Final = PREFIX + "inputs/duplicate"
+RECORDS_PREFIX: Final = PREFIX + "records/"
+DROPPED_DUPLICATE: Final = PREFIX + "dropped/duplicate_article"
+DROPPED_INVALID: Final = PREFIX + "dropped/invalid_record"
+BALANCED: Final = PREFIX + "summary/balanced"
+
+
+@dataclass
+class Summary:
+    """Counts of one crawl; ``balanced`` when every input entry is accounted for exactly once."""
+
+    inputs_read: int = 0
+    inputs_expected: int | None = None
+    duplicate_inputs: int = 0
+    duplicate_articles: int = 0
+    invalid_records: int = 0
+    records: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_stats(cls, stats: Mapping[str, Any]) -> Summary:
+        """Read the counts back from a crawl's stats."""
+        return cls(
+            inputs_read=int(stats.get(INPUTS_READ, 0)),
+            inputs_expected=stats.get(INPUTS_EXPECTED),
+            duplicate_inputs=int(stats.get(INPUTS_DUPLICATE, 0)),
+            duplicate_articles=int(stats.get(DROPPED_DUPLICATE, 0)),
+            invalid_records=int(stats.get(DROPPED_INVALID, 0)),
+            records={
+                key[len(RECORDS_PREFIX) :]: int(value)
+                for key, value in stats.items()
+                if key.startswith(RECORDS_PREFIX)
+            },
+        )
+
+    @property
+    def ok(self) -> int:
+        return self.records.get("ok", 0)
+
+    @property
+    def errors(self) -> dict[str, int]:
+        return {code: n for code, n in sorted(self.records.items()) if code != "ok"}
+
+    @property
+    def accounted(self) -> int:
+        """Entries that ended somewhere: records plus everything dropped on purpose."""
+        return (
+            sum(self.records.values())
+            + self.duplicate_inputs
+            + self.duplicate_articles
+            + self.invalid_records
+        )
+
+    @property
+    def balanced(self) -> bool:
+        complete = self.inputs_expected is None or self.inputs_expected == self.inputs_read
+        return complete and self.accounted == self.inputs_read
+
+    def lines(self) -> list[str]:
+        """The summary as human-readable lines (logged at the end of the crawl)."""
+        expected = "" if self.inputs_expected is None else f" of {self.inputs_expected} listed"
+        rows = [("inputs read", f"{self.inputs_read}{expected}"), ("ok", str(self.ok))]
+        rows += [(f"error {code}", str(n)) for code, n in self.errors.items()]
+        rows += [
+            ("duplicate inputs", str(self.duplicate_inputs)),
+            ("duplicate articles", str(self.duplicate_articles)),
+            ("invalid records", str(self.invalid_records)),
+            (
+                "accounted for",
+                f"{self.accounted}: " + ("adds up" if self.balanced else "DOES NOT ADD UP"),
+            ),
+        ]
+        width = max(len(label) for label, _ in rows) + 2
+        return [f"{label + ':':<{width}}{value}" for label, value in rows]

@@ -1,0 +1,116 @@
+"""Extensions: the end-of-run summary that must add up, and progress while crawling."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from typing import TYPE_CHECKING, Any, TextIO
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+
+from blogtitles import accounting
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlSummary:
+    """Counts records by status, and at the end logs the summary and checks that it adds up.
+
+    The verdict is the stat ``blogtitles/summary/balanced``; the project's ``crawl`` command
+    exits non-zero when it is false.
+    """
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler.stats)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def item_scraped(self, item: Any) -> None:
+        status = ItemAdapter(item).get("status") or "unknown"
+        self.stats.inc_value(accounting.RECORDS_PREFIX + str(status))
+
+    def spider_closed(self, reason: str) -> None:
+        summary = accounting.Summary.from_stats(self.stats.get_stats())
+        self.stats.set_value(accounting.BALANCED, summary.balanced)
+        level = logging.INFO if summary.balanced else logging.ERROR
+        logger.log(level, "Summary (%s):\n  %s", reason, "\n  ".join(summary.lines()))
+
+
+class CrawlProgress:
+    """Blogs done out of the total, rate and errors so far.
+
+    On a terminal a live line on stderr, refreshed every ``BLOGTITLES_PROGRESS_LIVE_INTERVAL``
+    seconds; otherwise a log line every ``BLOGTITLES_PROGRESS_INTERVAL`` seconds (0: off).
+    """
+
+    def __init__(self, stats: StatsCollector, interval: float, live: bool, stream: TextIO) -> None:
+        self.stats = stats
+        self.interval = interval
+        self.live = live
+        self.stream = stream
+        self.started = time.monotonic()
+        self.task: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        live_setting = settings.get("BLOGTITLES_PROGRESS_LIVE", "auto")
+        live = (
+            sys.stderr.isatty()
+            if live_setting == "auto"
+            else settings.getbool("BLOGTITLES_PROGRESS_LIVE")
+        )
+        interval = settings.getfloat(
+            "BLOGTITLES_PROGRESS_LIVE_INTERVAL" if live else "BLOGTITLES_PROGRESS_INTERVAL"
+        )
+        if interval <= 0:
+            raise NotConfigured("progress interval is 0")
+        extension = cls(crawler.stats, interval, live, sys.stderr)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self) -> None:
+        self.started = time.monotonic()
+        self.task = create_looping_call(self.report)
+        self.task.start(self.interval, now=False)
+
+    def spider_closed(self) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        if self.live:
+            self.report()
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def line(self) -> str:
+        """``1234/2000 blogs (61.7%), 412.3 blogs/s, 12 errors``."""
+        summary = accounting.Summary.from_stats(self.stats.get_stats())
+        done = summary.accounted
+        total = summary.inputs_expected
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        share = f"/{total} blogs ({100 * done / total:.1f}%)" if total else " blogs"
+        errors = sum(summary.errors.values())
+        return f"{done}{share}, {done / elapsed:.1f} blogs/s, {errors} errors"
+
+    def report(self) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[K[blogtitles] " + self.line())
+            self.stream.flush()
+        else:
+            logger.info("Progress: %s", self.line())

@@ -1,0 +1,62 @@
+"""Small helpers shared by the extractors: parse HTML leniently, resolve links, tidy text."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def parse_html(html: str | bytes) -> etree._Element | None:
+    """Parse a page with lxml's forgiving HTML parser; ``None`` when there is nothing to parse."""
+    if not html or not html.strip():
+        return None
+    if isinstance(html, str):
+        html = html.encode("utf-8")
+        parser = lxml.html.HTMLParser(encoding="utf-8", collect_ids=False)
+    else:
+        parser = lxml.html.HTMLParser(collect_ids=False)
+    try:
+        return lxml.html.document_fromstring(html, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def base_url(doc: etree._Element, url: str) -> str:
+    """The URL relative links resolve against: ``<base href>`` when present, else ``url``."""
+    for value in doc.xpath("//head/base/@href"):
+        href = str(value).strip()
+        if href:
+            return urljoin(url, href)
+    return url
+
+
+def resolve_link(href: str | None, base: str) -> str | None:
+    """An absolute http(s) URL without fragment, or ``None`` for other schemes and junk."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        absolute = urljoin(base, href)
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return absolute.split("#", 1)[0]
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse white space and strip; ``""`` for ``None``."""
+    return _SPACE_RE.sub(" ", text or "").strip()
+
+
+def element_text(element: etree._Element) -> str:
+    """The visible text of an element, white space collapsed."""
+    return clean_text(element.text_content())

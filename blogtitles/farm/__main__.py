@@ -1,0 +1,67 @@
+"""``python -m blogtitles.farm``: serve the sample blogs on 127.0.0.1 until stopped.
+
+Prints one line when ready: ``farm ready: port=P refused_port=R blogs=N list=PATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from pathlib import Path
+
+from blogtitles.farm.catalog import make_blog
+from blogtitles.farm.listing import farm_blogs, farm_listing
+from blogtitles.farm.server import BlogFarm, make_site
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m blogtitles.farm", description=__doc__)
+    parser.add_argument(
+        "--port", type=int, default=8800, help="port on 127.0.0.1 (0: any free one)"
+    )
+    parser.add_argument("--blogs", type=int, default=200, help="number of normal sample blogs")
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds before each answer")
+    parser.add_argument("--seed", type=int, default=1, help="seed of titles and dates")
+    parser.add_argument("--list-file", type=Path, help="write the blog list (one URL a line) here")
+    parser.add_argument(
+        "--no-specials", action="store_true", help="list only normal blogs (no failing ones)"
+    )
+    return parser.parse_args(argv)
+
+
+def closed_port() -> socket.socket:
+    """A socket bound on 127.0.0.1 but not listening: connecting to its port is refused."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    from twisted.internet import reactor
+
+    blogs = farm_blogs(args.blogs, args.seed)
+    farm = BlogFarm(blogs, args.latency, alias_target=make_blog(0, seed=args.seed))
+    listener = reactor.listenTCP(args.port, make_site(farm), backlog=4096, interface="127.0.0.1")  # type: ignore[attr-defined]
+    port = listener.getHost().port
+    refused = closed_port()
+    refused_port = refused.getsockname()[1]
+    if args.list_file:
+        listing = farm_listing(
+            args.blogs, port, refused_port, args.seed, specials=not args.no_specials
+        )
+        args.list_file.write_text(
+            "".join(listed.line + "\n" for listed in listing), encoding="utf-8"
+        )
+    print(
+        f"farm ready: port={port} refused_port={refused_port} blogs={len(blogs)} "
+        f"latency={args.latency} list={args.list_file or '-'}",
+        flush=True,
+    )
+    reactor.run()  # type: ignore[attr-defined]
+    refused.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

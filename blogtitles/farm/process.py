@@ -1,0 +1,83 @@
+"""Run the farm in a child process (demo, tests, benchmark): start, wait until ready, stop."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import TracebackType
+
+_READY_RE = re.compile(r"farm ready: port=(\d+) refused_port=(\d+)")
+
+
+class FarmProcess:
+    """``with FarmProcess(blogs=200, latency=0.1) as farm: ... farm.port ...``
+
+    The farm listens on a free port of 127.0.0.1; it is stopped (by its PID) on exit.
+    """
+
+    def __init__(
+        self,
+        blogs: int = 200,
+        latency: float = 0.1,
+        list_file: Path | None = None,
+        *,
+        specials: bool = True,
+        seed: int = 1,
+        startup_timeout: float = 60.0,
+    ) -> None:
+        self.blogs, self.latency, self.list_file = blogs, latency, list_file
+        self.specials, self.seed, self.startup_timeout = specials, seed, startup_timeout
+        self.port = self.refused_port = 0
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> FarmProcess:
+        command = [
+            sys.executable,
+            "-m",
+            "blogtitles.farm",
+            "--port",
+            "0",
+            "--blogs",
+            str(self.blogs),
+        ]
+        command += ["--latency", str(self.latency), "--seed", str(self.seed)]
+        if self.list_file is not None:
+            command += ["--list-file", str(self.list_file)]
+        if not self.specials:
+            command.append("--no-specials")
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()  # the farm prints one line when it listens
+        match = _READY_RE.search(line)
+        if match is None:
+            self.stop()
+            raise RuntimeError(f"the farm did not start: {line!r}")
+        self.port, self.refused_port = int(match.group(1)), int(match.group(2))
+        return self
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def __enter__(self) -> FarmProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

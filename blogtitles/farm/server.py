@@ -1,0 +1,179 @@
+"""The farm's Twisted web server: one listening socket, one virtual host per blog.
+
+Latency is injected with ``reactor.callLater``, never by sleeping, so one process holds thousands
+of slow requests at once. Special blogs fail the way their kind says (``catalog.SPECIAL_KINDS``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from twisted.internet.interfaces import IDelayedCall, IReactorTime
+from twisted.web.resource import Resource
+from twisted.web.server import NOT_DONE_YET, Request, Site
+
+from blogtitles.farm import engines
+from blogtitles.farm.catalog import DOMAIN, Blog
+
+_PAGE_RE = re.compile(r"^page/(\d+)/$")
+_HUGE_BYTES = 10 * 1024 * 1024
+_CHUNK = 64 * 1024
+_PDF = (
+    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\n" + b"0" * 2048 + b"\n%%EOF\n"
+)
+
+
+@dataclass
+class Reply:
+    """What to send: status, headers, body; or a special action (``hang``, ``reset``, ``huge``)."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    action: str = ""
+
+
+def html_reply(text: str) -> Reply:
+    return Reply(body=text.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+def redirect(location: str, status: int = 301) -> Reply:
+    return Reply(status=status, headers={"Location": location}, body=b"Moved")
+
+
+NOT_FOUND = Reply(status=404, body=b"<h1>Not found</h1>", headers={"Content-Type": "text/html"})
+
+
+class BlogFarm(Resource):
+    """Serves every blog by its Host header; ``latency`` seconds before each answer."""
+
+    isLeaf = True  # noqa: N815 - Twisted's name
+
+    def __init__(
+        self,
+        blogs: Iterable[Blog],
+        latency: float = 0.0,
+        alias_target: Blog | None = None,
+        reactor: IReactorTime | None = None,
+    ) -> None:
+        super().__init__()
+        if reactor is None:
+            from twisted.internet import reactor as default_reactor
+
+            reactor = default_reactor  # type: ignore[assignment]
+        self.blogs: dict[str, Blog] = {blog.host: blog for blog in blogs}
+        self.latency = latency
+        self.alias_target = alias_target
+        self.reactor: Any = reactor
+
+    def render(self, request: Request) -> Any:
+        host = (request.getHeader("host") or "").split(":", 1)[0].lower()
+        port = request.getHost().port
+        reply = self.reply(host, request.path.decode("latin-1"), f"http://{host}:{port}")
+        if reply.action == "hang":
+            return NOT_DONE_YET
+        if self.latency > 0:
+            call = self.reactor.callLater(self.latency, self._send, request, reply)
+            request.notifyFinish().addErrback(_cancel, call)
+            return NOT_DONE_YET
+        self._send(request, reply)
+        return NOT_DONE_YET
+
+    def reply(self, host: str, path: str, origin: str) -> Reply:
+        """The reply to ``GET path`` on ``host`` (pure: no I/O)."""
+        blog = self.blogs.get(host)
+        if blog is None:
+            return NOT_FOUND
+        if path == "/robots.txt":
+            rules = "Disallow: /" if blog.kind == "robots-forbidden" else "Disallow: /wp-admin/"
+            return Reply(
+                body=f"User-agent: *\n{rules}\n".encode(), headers={"Content-Type": "text/plain"}
+            )
+        if blog.kind == "alias" and self.alias_target is not None:
+            target = self.alias_target
+            return redirect(origin.replace(host, target.host, 1) + target.base_path)
+        if blog.kind == "moved" and path == "/":
+            return redirect(origin + blog.base_path)
+        if path == blog.base_path:
+            return self._index_reply(blog, origin)
+        rest = path[len(blog.base_path) :] if path.startswith(blog.base_path) else None
+        if rest is not None and (match := _PAGE_RE.match(rest)):
+            page = int(match.group(1))
+            if 1 < page <= -(-len(blog.posts) // 5):
+                return html_reply(engines.index_page(blog, origin, page))
+        if path == engines.feed_path(blog):
+            content_type, xml = engines.feed_document(blog, origin)
+            return Reply(body=xml.encode("utf-8"), headers={"Content-Type": content_type})
+        for post in blog.posts:
+            if path == engines.article_path(blog, post):
+                if blog.kind == "broken-article" and post is blog.newest:
+                    return Reply(
+                        status=500,
+                        body=b"<h1>Internal Server Error</h1>",
+                        headers={"Content-Type": "text/html"},
+                    )
+                return html_reply(engines.article_page(blog, post, origin))
+        if blog.kind == "redirect-loop" and path in ("/a/", "/b/"):
+            return redirect(origin + ("/b/" if path == "/a/" else "/a/"), 302)
+        return NOT_FOUND
+
+    def _index_reply(self, blog: Blog, origin: str) -> Reply:
+        kind = blog.kind
+        if kind == "missing-index":
+            return NOT_FOUND
+        if kind == "not-html":
+            return Reply(body=_PDF, headers={"Content-Type": "application/pdf"})
+        if kind == "redirect-loop":
+            return redirect(origin + "/a/", 302)
+        if kind in ("hang", "reset", "huge"):
+            return Reply(action=kind)
+        return html_reply(engines.index_page(blog, origin))
+
+    def _send(self, request: Request, reply: Reply) -> None:
+        if request.finished or request.channel is None:
+            return
+        if reply.action == "reset":
+            request.channel.transport.abortConnection()
+            return
+        request.setResponseCode(reply.status)
+        for name, value in reply.headers.items():
+            request.setHeader(name, value)
+        if reply.action == "huge":
+            request.setHeader("Content-Type", "text/html; charset=utf-8")
+            request.setHeader("Content-Length", str(_HUGE_BYTES))
+            self._pump(request, _HUGE_BYTES)
+            return
+        request.setHeader("Content-Length", str(len(reply.body)))
+        request.write(reply.body)
+        request.finish()
+
+    def _pump(self, request: Request, remaining: int) -> None:
+        """Write a huge body a chunk at a time, stopping when the client hangs up."""
+        if request.finished or request.channel is None or getattr(request, "_disconnected", False):
+            return
+        if remaining <= 0:
+            request.finish()
+            return
+        size = min(_CHUNK, remaining)
+        request.write(b"<p>" + b"x" * (size - 7) + b"</p>\n")
+        self.reactor.callLater(0, self._pump, request, remaining - size)
+
+
+def _cancel(_failure: Any, call: IDelayedCall) -> None:
+    if call.active():
+        call.cancel()
+
+
+def make_site(farm: BlogFarm) -> Site:
+    """A quiet Site (no access log: it would cost more CPU than the pages)."""
+    site = Site(farm)
+    site.log = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+    site.noisy = False
+    return site
+
+
+def is_farm_host(name: str) -> bool:
+    return name == DOMAIN or name.endswith("." + DOMAIN)

@@ -1,0 +1,155 @@
+"""Item pipelines, in order: validate, clean the title, drop duplicate articles.
+
+Each is built with ``from_crawler`` and can be switched off in ``ITEM_PIPELINES`` (or with its
+``BLOGTITLES_*_ENABLED`` setting). Drops are counted in the stats, so the summary adds up.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem, NotConfigured
+from w3lib.url import canonicalize_url
+
+from blogtitles import accounting, errors
+from blogtitles.items import RECORD_FIELDS, STATUS_OK
+from blogtitles.seen import SeenUrls
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+_STATUS_RE = re.compile(r"^(ok|[a-z][a-z0-9_]*)$")
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+# Zero-width and invisible format characters that sneak into titles (ZWSP, ZWNJ, ZWJ, WJ, BOM,
+# soft hyphen); bidirectional marks too. Other Unicode is kept as written.
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061-\u2064\ufeff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACE_RE = re.compile(r"\s+")
+_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+class _Pipeline:
+    """Shared ``from_crawler``: the ``enabled_setting`` toggle and the stats collector."""
+
+    enabled_setting = ""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if cls.enabled_setting and not crawler.settings.getbool(cls.enabled_setting, True):
+            raise NotConfigured(f"{cls.enabled_setting} is off")
+        return cls(crawler.stats)
+
+
+class ValidateRecordPipeline(_Pipeline):
+    """Check every record's fields; an invalid one is logged, counted and dropped, never silently.
+
+    An ``ok`` record without a title or article URL is turned into a ``no_title`` /
+    ``no_article_link`` error instead of being dropped: the blog still gets its record.
+    """
+
+    enabled_setting = "BLOGTITLES_VALIDATE_ENABLED"
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        problems = record_problems(adapter)
+        if problems:
+            self.stats.inc_value(accounting.DROPPED_INVALID)
+            raise DropItem(f"Invalid record ({'; '.join(problems)}): {adapter.asdict()}")
+        if adapter["status"] == STATUS_OK and not adapter["article_url"]:
+            demote(adapter, errors.NO_ARTICLE_LINK, "record had no article URL")
+        elif adapter["status"] == STATUS_OK and not str(adapter["title"]).strip():
+            demote(adapter, errors.NO_TITLE, "record had an empty title")
+        return item
+
+
+def record_problems(adapter: ItemAdapter) -> list[str]:
+    """What is wrong with a record's fields (empty when it is valid)."""
+    problems = [f"missing field {name!r}" for name in RECORD_FIELDS if name not in adapter]
+    if problems:
+        return problems
+    for name in RECORD_FIELDS:
+        if not isinstance(adapter[name], str):
+            problems.append(f"{name} is not a string")
+    if problems:
+        return problems
+    if not _STATUS_RE.match(adapter["status"]):
+        problems.append(f"bad status {adapter['status']!r}")
+    if adapter["status"] != STATUS_OK and not adapter["error"]:
+        problems.append("error status without a message")
+    if not adapter["blog_url"]:
+        problems.append("empty blog_url")
+    article_url = adapter["article_url"]
+    if article_url and urlsplit(article_url).scheme not in ("http", "https"):
+        problems.append("article_url is not http(s)")
+    if not _ISO_RE.match(adapter["crawled_at"]):
+        problems.append("crawled_at is not ISO-8601")
+    return problems
+
+
+def demote(adapter: ItemAdapter, code: str, message: str) -> None:
+    """Turn an ``ok`` record into an error record."""
+    adapter["status"] = code
+    adapter["error"] = f"article page: {message}"
+    adapter["title"] = ""
+
+
+class CleanTitlePipeline(_Pipeline):
+    """Tidy titles: HTML entities decoded, invisible and control characters removed, white space
+    collapsed, Unicode normalised to NFC (kept, never transliterated)."""
+
+    enabled_setting = "BLOGTITLES_CLEAN_TITLE_ENABLED"
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if adapter.get("title"):
+            adapter["title"] = clean_title(adapter["title"])
+            if not adapter["title"] and adapter["status"] == STATUS_OK:
+                demote(adapter, errors.NO_TITLE, "title was empty once cleaned")
+        return item
+
+
+def clean_title(title: str) -> str:
+    """A title as a person reads it: ``"  Caf&eacute;\\u200b  news "`` -> ``"Café news"``."""
+    text = html.unescape(title) if _ENTITY_RE.search(title) else title
+    text = _INVISIBLE_RE.sub("", text)
+    text = _CONTROL_RE.sub(" ", text)
+    text = unicodedata.normalize("NFC", text)
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+class DedupeArticlePipeline(_Pipeline):
+    """Drop a second ``ok`` record of the same article (by canonical URL), counted in the stats.
+
+    Happens when two input URLs lead to the same blog (``http://`` and ``https://``, an alias
+    domain that redirects). Error records are never dropped: each stands for its own input.
+    Memory: 8 bytes of hash per distinct article.
+    """
+
+    enabled_setting = "BLOGTITLES_DEDUPE_ENABLED"
+
+    def __init__(self, stats: StatsCollector) -> None:
+        super().__init__(stats)
+        self._seen = SeenUrls()
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if adapter["status"] != STATUS_OK:
+            return item
+        canonical = canonicalize_url(adapter["article_url"])
+        if not self._seen.add(canonical):
+            self.stats.inc_value(accounting.DROPPED_DUPLICATE)
+            raise DropItem(
+                f"Duplicate article {canonical} (from {adapter['blog_url']})", log_level="INFO"
+            )
+        return item

@@ -1,0 +1,105 @@
+"""Scrapy settings of blogtitles. Every value here has a reason, written beside it.
+
+Each can be overridden per run with ``-s NAME=VALUE``. Scrapy's own settings are documented at
+https://docs.scrapy.org/en/latest/topics/settings.html; the project's own start with
+``BLOGTITLES_`` and are listed in the README.
+
+The job is unusual for a crawler: a few pages (robots.txt, index, one article) from each of
+many different hosts. So concurrency is high across hosts and low per host, and nothing waits
+between the two or three requests a host sees.
+"""
+
+from blogtitles import items as _items
+
+BOT_NAME = "blogtitles"
+
+SPIDER_MODULES = ["blogtitles.spiders"]
+NEWSPIDER_MODULE = "blogtitles.spiders"
+# Our `crawl` command: a one-line error for a bad list, non-zero exit when records go missing.
+COMMANDS_MODULE = "blogtitles.commands"
+
+# DefaultFeeds: output/titles.jsonl and .csv, unless -o/-O or FEEDS says otherwise.
+ADDONS = {"blogtitles.addons.DefaultFeeds": 0}
+
+# -- Identity and politeness ---------------------------------------------------------------------
+# An honest user agent: who we are and what we do. Put your contact in it for large crawls.
+USER_AGENT = "blogtitles/0.1 (+Scrapy; fetches each blog's index and newest article once)"
+# Respect robots.txt: a blog that forbids crawlers gets a `robots_forbidden` record.
+ROBOTSTXT_OBEY = True
+# Two connections per host at most (Scrapy's template uses 1 with a 1 s delay, for crawling a
+# single site; here each host sees two or three requests in a row, so no delay is needed).
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0
+# AutoThrottle adapts the delay per host from its latency; with two or three requests per host it
+# only adds its start delay. Turn it on (-s AUTOTHROTTLE_ENABLED=True) for lists where many blogs
+# share one host.
+AUTOTHROTTLE_ENABLED = False
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# -- Concurrency across hosts --------------------------------------------------------------------
+# Many downloads in flight at once: this is what makes n blogs take about as long as one.
+CONCURRENT_REQUESTS = 128
+# Scrapy starts CONCURRENT_ITEMS tasks for the output of every callback; ours yields one thing.
+CONCURRENT_ITEMS = 4
+# DNS lookups run in Twisted's thread pool: many hosts need more threads than the default 10.
+REACTOR_THREADPOOL_MAXSIZE = 32
+
+# -- Failures: fail fast, retry once ------------------------------------------------------------
+# A blog that does not answer in 20 s is recorded as `timeout` (after RETRY_TIMES retries).
+DOWNLOAD_TIMEOUT = 20
+DNS_TIMEOUT = 10
+# One retry for transient failures (timeouts, resets, 5xx, 429).
+RETRY_TIMES = 1
+# A redirect loop ends as `too_many_redirects` after this many hops.
+REDIRECT_MAX_TIMES = 10
+# Index and article pages are small; a bigger page is not a blog page (`too_large`).
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Cookies are never needed to read a public page, and cost CPU on every response.
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# -- Pipelines, extensions, outputs --------------------------------------------------------------
+ITEM_PIPELINES = {
+    "blogtitles.pipelines.ValidateRecordPipeline": 100,
+    "blogtitles.pipelines.CleanTitlePipeline": 200,
+    "blogtitles.pipelines.DedupeArticlePipeline": 300,
+}
+EXTENSIONS = {
+    "blogtitles.extensions.CrawlSummary": 500,
+    "blogtitles.extensions.CrawlProgress": 510,
+}
+# Expected duplicates and invalid records are counted in the summary; log them at INFO.
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
+
+# Without -o/-O (nor FEEDS), every crawl writes both files under output/, replacing the previous
+# run's (applied by the DefaultFeeds add-on, so that -o writes only what it names).
+BLOGTITLES_DEFAULT_FEEDS = {
+    "output/titles.jsonl": {"format": "jsonlines", "overwrite": True},
+    "output/titles.csv": {"format": "csv", "overwrite": True},
+}
+# Fixed column order (the record's field order), for every format.
+FEED_EXPORT_FIELDS = list(_items.RECORD_FIELDS)
+# CSV cells that a spreadsheet would run as formulas are defused (`-o x.csv` too).
+FEED_EXPORTERS = {"csv": "blogtitles.exporters.SafeCsvItemExporter"}
+# Titles in any script, written as UTF-8 (not \u escapes) in JSON.
+FEED_EXPORT_ENCODING = "utf-8"
+
+LOG_LEVEL = "INFO"
+
+# -- blogtitles' own settings --------------------------------------------------------------------
+# The list read when neither -a urls_file nor -a urls is given.
+BLOGTITLES_URLS_FILE = "blogs.txt"
+# start() pauses reading the list while this many requests wait in the scheduler (0: no limit).
+BLOGTITLES_START_BACKLOG = 1000
+# Progress: a log line every N seconds when not on a terminal (0: off) ...
+BLOGTITLES_PROGRESS_INTERVAL = 10.0
+# ... a live line on stderr every N seconds on a terminal; "auto" = live when stderr is a tty.
+BLOGTITLES_PROGRESS_LIVE_INTERVAL = 0.5
+BLOGTITLES_PROGRESS_LIVE = "auto"
+# Each pipeline can be switched off without editing ITEM_PIPELINES.
+BLOGTITLES_VALIDATE_ENABLED = True
+BLOGTITLES_CLEAN_TITLE_ENABLED = True
+BLOGTITLES_DEDUPE_ENABLED = True
