@@ -28,6 +28,7 @@ _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _PORT_AFTER_COLON_RE = re.compile(r"^[A-Za-z0-9.-]+:\d+(?:[/?#]|$)")
 _HOST_RE = re.compile(r"^[A-Za-z0-9._~%!$&'()*+,;=:\[\]-]+$")
 _SNIFF_BYTES: Final = 4096
+_PROLOGUE_BYTES: Final = 1024 * 1024  # a DTD is at the top; entity declarations live only there
 _INLINE_COMMENT_RE = re.compile(r"\s#")
 
 
@@ -139,6 +140,8 @@ def open_blog_list(path: str | Path, fmt: str | None = None) -> Iterator[BlogInp
         url_column = _csv_url_column(path)
         return _iter_csv(path, url_column)
     if fmt == "opml":
+        if b"<!ENTITY" in _read_head(path, _PROLOGUE_BYTES):
+            raise InputListError(f"OPML {path} declares XML entities: refused (entity expansion)")
         return _iter_opml(path)
     _read_head(path)  # readable?
     return _iter_text(path)
@@ -149,10 +152,10 @@ def count_entries(path: str | Path, fmt: str | None = None) -> int:
     return sum(1 for _ in open_blog_list(path, fmt))
 
 
-def _read_head(path: Path) -> bytes:
+def _read_head(path: Path, size: int = _SNIFF_BYTES) -> bytes:
     try:
         with path.open("rb") as handle:
-            return handle.read(_SNIFF_BYTES)
+            return handle.read(size)
     except OSError as exc:
         raise InputListError(f"cannot read blog list {path}: {exc.strerror or exc}") from None
 

@@ -27,8 +27,9 @@ def esc(text: str) -> str:
 
 
 def wp_esc(text: str) -> str:
-    """WordPress's texturized escaping: apostrophes and dashes as numeric entities."""
-    return esc(text).replace("&#x27;", "&#8217;").replace(" — ", " &#8212; ")
+    """WordPress's esc_html style: numeric entities (``&#039;``, ``&#038;``, ``&#8212;``)."""
+    escaped = esc(text).replace("&#x27;", "&#039;").replace("&amp;", "&#038;")
+    return escaped.replace("—", "&#8212;")
 
 
 def article_path(blog: Blog, post: Post) -> str:

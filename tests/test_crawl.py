@@ -1,0 +1,229 @@
+"""Real crawls: `scrapy crawl blogs` in a subprocess against the sample farm on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from blogtitles.farm.catalog import SPECIAL_KINDS
+from blogtitles.farm.listing import check_records, farm_listing, record_key
+from blogtitles.farm.process import FarmProcess
+from blogtitles.items import RECORD_FIELDS
+from tests.conftest import Farm, crawl_farm, run_scrapy
+
+pytestmark = pytest.mark.integration
+
+
+def by_blog(records: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {record["blog_url"]: record for record in records}
+
+
+def test_scrapy_list_shows_blogs() -> None:
+    result = run_scrapy("list")
+    assert result.returncode == 0, result.stderr
+    assert "blogs" in result.stdout.split()
+
+
+def test_every_farm_line_ends_as_its_expected_record(farm: Farm, tmp_path: Path) -> None:
+    out = tmp_path / "titles.jsonl"
+    result = crawl_farm("-a", f"urls_file={farm.list_file}", "-O", str(out))
+    assert result.returncode == 0, result.log[-3000:]
+    records = result.records(out)
+    assert check_records(records, farm.listing) == []
+    # Every special kind shows up with its own code, and says where it failed.
+    records_by_blog = by_blog(records)
+    for listed in farm.listing:
+        if listed.blog is None or listed.blog.kind in ("normal", "alias"):
+            continue
+        record = records_by_blog[record_key(listed)]
+        assert record["status"] == SPECIAL_KINDS[listed.blog.kind][0]
+        if record["status"] != "ok":
+            stage = (
+                "article page" if listed.blog.kind in ("broken-article", "untitled") else "index"
+            )
+            assert record["error"].startswith(stage), record
+    # Exactly one of the first blog and its alias is kept, the other counted as a duplicate.
+    assert "duplicate articles: 1" in " ".join(result.log.split())
+    assert "duplicate inputs: 1" in " ".join(result.log.split())
+    assert "adds up" in result.log
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "opml"])
+def test_each_list_format_gives_the_same_records(farm: Farm, tmp_path: Path, fmt: str) -> None:
+    chosen = [listed for listed in farm.listing if listed.blog and listed.blog.kind == "normal"][:8]
+    chosen += [listed for listed in farm.listing if listed.blog and listed.blog.kind == "no-links"]
+    urls = [listed.line for listed in chosen]
+    if fmt == "text":
+        list_file = tmp_path / "blogs.txt"
+        list_file.write_text("# my blogs\n\n" + "\n".join(f"{u}  # note" for u in urls) + "\n")
+    elif fmt == "csv":
+        list_file = tmp_path / "blogs.csv"
+        with list_file.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["name", "url"])
+            writer.writerows([f"Blog {i}", u] for i, u in enumerate(urls))
+    else:
+        list_file = tmp_path / "subscriptions.opml"
+        outlines = "".join(
+            f'<outline text="Blog {i}" type="rss" xmlUrl="{u}feed" htmlUrl="{u}"/>'
+            for i, u in enumerate(urls)
+        )
+        list_file.write_text(
+            '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head>'
+            f'<body><outline text="Blogs">{outlines}</outline></body></opml>'
+        )
+    out = tmp_path / "out.json"
+    result = crawl_farm("-a", f"urls_file={list_file}", "-o", str(out))
+    assert result.returncode == 0, result.log[-3000:]
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert check_records(records, chosen) == []
+
+
+def test_inline_urls_and_invalid_ones(farm: Farm, tmp_path: Path) -> None:
+    good = farm.listing[2]
+    out = tmp_path / "out.jsonl"
+    urls = f"{good.line},file:///etc/passwd,{good.line}#again"
+    result = crawl_farm("-a", f"urls={urls}", "-O", str(out))
+    assert result.returncode == 0, result.log[-3000:]
+    records = result.records(out)
+    assert len(records) == 2
+    statuses = {record["blog_url"]: record["status"] for record in records}
+    assert statuses == {record_key(good): "ok", "file:///etc/passwd": "invalid_url"}
+
+
+def test_outputs_json_jsonl_csv_and_overwrite(farm: Farm, tmp_path: Path) -> None:
+    formula = next(
+        listed for listed in farm.listing if listed.blog and listed.blog.kind == "formula-title"
+    )
+    normal = farm.listing[0]
+    list_file = tmp_path / "two.txt"
+    list_file.write_text(f"{normal.line}\n{formula.line}\n")
+    outputs = [tmp_path / "t.json", tmp_path / "t.jsonl", tmp_path / "t.csv"]
+    args = ["-a", f"urls_file={list_file}"]
+    for _ in range(2):  # -O twice: the second run replaces, it does not append
+        result = crawl_farm(*args, *(arg for out in outputs for arg in ("-O", str(out))))
+        assert result.returncode == 0, result.log[-3000:]
+    as_json = json.loads(outputs[0].read_text(encoding="utf-8"))
+    as_jsonl = [json.loads(line) for line in outputs[1].read_text(encoding="utf-8").splitlines()]
+    assert len(as_json) == len(as_jsonl) == 2
+    assert [list(record) for record in as_json] == [RECORD_FIELDS, RECORD_FIELDS]
+    with outputs[2].open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == RECORD_FIELDS
+    titles = {row[0]: row[2] for row in rows[1:]}
+    assert titles[record_key(formula)] == "'" + formula.expected.title  # defused in CSV
+    json_titles = {record["blog_url"]: record["title"] for record in as_json}
+    assert json_titles[record_key(formula)] == formula.expected.title  # kept as is in JSON
+    assert json_titles[record_key(normal)] == normal.expected.title
+
+
+def test_default_feeds_written_without_o(farm: Farm, tmp_path: Path) -> None:
+    list_file = tmp_path / "one.txt"
+    list_file.write_text(farm.listing[3].line + "\n")
+    result = crawl_farm("-a", f"urls_file={list_file}", cwd=tmp_path)
+    assert result.returncode == 0, result.log[-3000:]
+    jsonl = (tmp_path / "output" / "titles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(jsonl[0])["title"] == farm.listing[3].expected.title
+    csv_rows = (tmp_path / "output" / "titles.csv").read_text(encoding="utf-8").splitlines()
+    assert len(csv_rows) == 2
+
+
+def test_missing_list_file_is_a_one_line_error(tmp_path: Path) -> None:
+    result = run_scrapy(
+        "crawl", "blogs", "-a", f"urls_file={tmp_path / 'nope.txt'}", "-O", str(tmp_path / "x.json")
+    )
+    assert result.returncode == 1
+    assert f"error: blog list not found: {tmp_path / 'nope.txt'}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_csv_without_url_column_stops_at_start(tmp_path: Path) -> None:
+    list_file = tmp_path / "blogs.csv"
+    list_file.write_text("name,homepage\nx,http://example.farm.test/\n")
+    result = run_scrapy(
+        "crawl", "blogs", "-a", f"urls_file={list_file}", "-O", str(tmp_path / "x.json")
+    )
+    assert result.returncode == 1
+    assert "has no 'url' column" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_list_ends_cleanly_with_no_records(tmp_path: Path) -> None:
+    list_file = tmp_path / "empty.txt"
+    list_file.write_text("")
+    out = tmp_path / "x.jsonl"
+    result = crawl_farm("-a", f"urls_file={list_file}", "-O", str(out))
+    assert result.returncode == 0, result.log[-2000:]
+    assert "The blog list is empty" in result.log
+    assert out.read_text() == ""
+
+
+def test_binary_garbage_becomes_error_records(farm: Farm, tmp_path: Path) -> None:
+    list_file = tmp_path / "garbage.txt"
+    good = farm.listing[4]
+    list_file.write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe\xfd\n" + good.line.encode() + b"\n\x00\x01binary\n"
+    )
+    out = tmp_path / "x.jsonl"
+    result = crawl_farm("-a", f"urls_file={list_file}", "-O", str(out))
+    assert result.returncode == 0, result.log[-2000:]
+    records = result.records(out)
+    statuses = sorted(record["status"] for record in records)
+    assert statuses.count("ok") == 1
+    assert set(statuses) == {"ok", "invalid_url"}
+    assert all(record["error"] for record in records if record["status"] != "ok")
+    assert "Traceback" not in result.log
+
+
+def test_lost_record_gives_non_zero_exit(farm: Farm, tmp_path: Path) -> None:
+    """A pipeline that drops a record without counting it breaks the summary: exit code 1."""
+    list_file = tmp_path / "two.txt"
+    list_file.write_text(f"{farm.listing[0].line}\n{farm.listing[1].line}\n")
+    pipelines = '{"tests.lossy_pipeline.SilentlyDropEverySecondRecord": 50}'
+    result = crawl_farm(
+        "-a",
+        f"urls_file={list_file}",
+        "-O",
+        str(tmp_path / "x.json"),
+        "-s",
+        f"ITEM_PIPELINES={pipelines}",
+    )
+    assert result.returncode == 1
+    assert "DOES NOT ADD UP" in result.log
+
+
+def test_progress_is_logged(farm: Farm, tmp_path: Path) -> None:
+    result = crawl_farm(
+        "-a",
+        f"urls_file={farm.list_file}",
+        "-O",
+        str(tmp_path / "x.json"),
+        "-s",
+        "BLOGTITLES_PROGRESS_INTERVAL=0.2",
+        "-s",
+        "BLOGTITLES_PROGRESS_LIVE=False",
+    )
+    assert result.returncode == 0
+    lines = [line for line in result.log.splitlines() if "Progress:" in line]
+    assert lines, "no progress line"
+    assert f"/{len(farm.listing)} blogs" in lines[-1]
+
+
+def test_two_thousand_blogs_at_100ms(tmp_path: Path) -> None:
+    """2,000 blogs with 100 ms per page: every record right. Prints the wall time (no target)."""
+    list_file = tmp_path / "farm2k.txt"
+    with FarmProcess(blogs=2000, latency=0.1, list_file=list_file, specials=False) as farm:
+        out = tmp_path / "titles.jsonl"
+        started = time.monotonic()
+        result = crawl_farm("-a", f"urls_file={list_file}", "-O", str(out), timeout=600)
+        wall = time.monotonic() - started
+        listing = farm_listing(2000, farm.port, farm.refused_port, specials=False)
+    assert result.returncode == 0, result.log[-3000:]
+    records = result.records(out)
+    assert len(records) == 2000
+    assert check_records(records, listing) == []
+    print(f"\n2000 blogs at 100 ms: {wall:.1f} s wall (sequential loop: >= 400 s)")

@@ -1,0 +1,76 @@
+"""Failures to error codes."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.http import HtmlResponse, Request
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as tx_error
+
+from blogtitles.errors import ERROR_CODES, classify_failure
+
+
+def http_error(status: int) -> HttpError:
+    response = HtmlResponse("https://e.test/", status=status, request=Request("https://e.test/"))
+    return HttpError(response, "Ignoring non-200 response")
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [
+        (http_error(404), "http_404"),
+        (http_error(503), "http_503"),
+        (CannotResolveHostError("DNS lookup failed: no results for x.test"), "dns_error"),
+        (tx_error.DNSLookupError("x.test"), "dns_error"),
+        (DownloadConnectionRefusedError("refused"), "connection_refused"),
+        (DownloadTimeoutError("took longer than 1 seconds"), "timeout"),
+        (tx_error.TimeoutError(), "timeout"),
+        (
+            DownloadCancelledError(
+                "Received 9 bytes which is larger than download max size (8) in request <GET x>"
+            ),
+            "too_large",
+        ),
+        (IgnoreRequest("Forbidden by robots.txt"), "robots_forbidden"),
+        (IgnoreRequest("max redirections reached"), "too_many_redirects"),
+        (
+            DownloadFailedError(
+                "[<twisted.python.failure.Failure twisted.internet.error.ConnectionLost: gone>]"
+            ),
+            "connection_lost",
+        ),
+        (tx_error.ConnectionDone(), "connection_lost"),
+        (IgnoreRequest("something else"), "download_error"),
+        (ValueError("odd"), "download_error"),
+    ],
+)
+def test_classify(exc: BaseException, code: str) -> None:
+    got, message = classify_failure(exc)
+    assert got == code
+    assert message
+    assert got in ERROR_CODES or got.startswith("http_")
+
+
+def test_connection_lost_message_names_the_reason() -> None:
+    exc = DownloadFailedError(
+        "[<twisted.python.failure.Failure twisted.internet.error.ConnectionLost: x>]"
+    )
+    assert classify_failure(exc)[1] == "connection lost before a complete response (ConnectionLost)"
+
+
+def test_too_large_message_has_no_request_repr() -> None:
+    exc = DownloadCancelledError(
+        "Expected to receive 10 bytes which is larger than download max size (8) in request <GET https://e.test/>."
+    )
+    assert (
+        classify_failure(exc)[1]
+        == "Expected to receive 10 bytes which is larger than download max size (8)"
+    )
