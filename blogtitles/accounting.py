@@ -19,6 +19,8 @@ RECORDS_PREFIX: Final = PREFIX + "records/"
 DROPPED_DUPLICATE: Final = PREFIX + "dropped/duplicate_article"
 DROPPED_INVALID: Final = PREFIX + "dropped/invalid_record"
 BALANCED: Final = PREFIX + "summary/balanced"
+#: How often start() paused reading the list because the scheduler held enough requests.
+START_PAUSES: Final = PREFIX + "start/pauses"
 
 
 @dataclass

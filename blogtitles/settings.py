@@ -59,7 +59,10 @@ DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # Cookies are never needed to read a public page, and cost CPU on every response.
 COOKIES_ENABLED = False
+# Consoles that run code inside the crawl (telnet; Scrapy 2.19's HTTP remote control, which also
+# writes a job file to the user's profile): off, nothing here needs them. Turn on to debug.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # -- Pipelines, extensions, outputs --------------------------------------------------------------
 ITEM_PIPELINES = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import time
 from pathlib import Path
 
@@ -194,6 +195,18 @@ def test_lost_record_gives_non_zero_exit(farm: Farm, tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "DOES NOT ADD UP" in result.log
+
+
+def test_list_read_lazily_as_the_scheduler_drains(farm: Farm, tmp_path: Path) -> None:
+    """With a backlog of 3, start() pauses again and again, and nothing is lost."""
+    out = tmp_path / "x.json"
+    result = crawl_farm(
+        "-a", f"urls_file={farm.list_file}", "-O", str(out), "-s", "BLOGTITLES_START_BACKLOG=3"
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    assert check_records(json.loads(out.read_text(encoding="utf-8")), farm.listing) == []
+    pauses = re.search(r"'blogtitles/start/pauses': (\d+)", result.log)
+    assert pauses and int(pauses.group(1)) >= 3, "start() never paused"
 
 
 def test_progress_is_logged(farm: Farm, tmp_path: Path) -> None:

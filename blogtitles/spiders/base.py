@@ -117,6 +117,7 @@ class BlogTitlesSpider(scrapy.Spider):
     async def _wait_for_scheduler_room(self, backlog: int) -> None:
         scheduler = self.crawler.engine.scheduler
         if backlog > 0 and scheduler is not None and len(scheduler) >= backlog:  # type: ignore[arg-type]
+            self.crawler.stats.inc_value(accounting.START_PAUSES)
             await self.crawler.signals.wait_for(signals.scheduler_empty)
 
     # -- requests ------------------------------------------------------------------------------
