@@ -122,10 +122,10 @@ def test_outputs_json_jsonl_csv_and_overwrite(farm: Farm, tmp_path: Path) -> Non
     assert json_titles[record_key(normal)] == normal.expected.title
 
 
-def test_default_feeds_written_without_o(farm: Farm, tmp_path: Path) -> None:
-    list_file = tmp_path / "one.txt"
-    list_file.write_text(farm.listing[3].line + "\n")
-    result = crawl_farm("-a", f"urls_file={list_file}", cwd=tmp_path)
+def test_blogs_txt_and_default_feeds_without_arguments(farm: Farm, tmp_path: Path) -> None:
+    """`scrapy crawl blogs` alone reads ./blogs.txt and writes output/titles.jsonl and .csv."""
+    (tmp_path / "blogs.txt").write_text(farm.listing[3].line + "\n")
+    result = crawl_farm(cwd=tmp_path)
     assert result.returncode == 0, result.log[-3000:]
     jsonl = (tmp_path / "output" / "titles.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(jsonl[0])["title"] == farm.listing[3].expected.title
