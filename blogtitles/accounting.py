@@ -19,6 +19,10 @@ RECORDS_PREFIX: Final = PREFIX + "records/"
 DROPPED_DUPLICATE: Final = PREFIX + "dropped/duplicate_article"
 DROPPED_INVALID: Final = PREFIX + "dropped/invalid_record"
 BALANCED: Final = PREFIX + "summary/balanced"
+#: Requests the spider made, by kind (robots.txt is Scrapy's and not counted).
+REQUESTS_PREFIX: Final = PREFIX + "requests/"
+#: Blogs whose first request was sent (valid, not duplicate inputs).
+BLOGS_FETCHED: Final = PREFIX + "blogs/fetched"
 #: How often start() paused reading the list because the scheduler held enough requests.
 START_PAUSES: Final = PREFIX + "start/pauses"
 
@@ -33,6 +37,8 @@ class Summary:
     duplicate_articles: int = 0
     invalid_records: int = 0
     records: dict[str, int] = field(default_factory=dict)
+    requests: dict[str, int] = field(default_factory=dict)
+    blogs_fetched: int = 0
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any]) -> Summary:
@@ -43,10 +49,16 @@ class Summary:
             duplicate_inputs=int(stats.get(INPUTS_DUPLICATE, 0)),
             duplicate_articles=int(stats.get(DROPPED_DUPLICATE, 0)),
             invalid_records=int(stats.get(DROPPED_INVALID, 0)),
+            blogs_fetched=int(stats.get(BLOGS_FETCHED, 0)),
             records={
                 key[len(RECORDS_PREFIX) :]: int(value)
                 for key, value in stats.items()
                 if key.startswith(RECORDS_PREFIX)
+            },
+            requests={
+                key[len(REQUESTS_PREFIX) :]: int(value)
+                for key, value in stats.items()
+                if key.startswith(REQUESTS_PREFIX)
             },
         )
 
@@ -69,6 +81,12 @@ class Summary:
         )
 
     @property
+    def requests_per_blog(self) -> float:
+        """Spider requests (index, feed, article) per blog that was fetched at all."""
+        total = sum(self.requests.values())
+        return total / self.blogs_fetched if self.blogs_fetched else 0.0
+
+    @property
     def balanced(self) -> bool:
         complete = self.inputs_expected is None or self.inputs_expected == self.inputs_read
         return complete and self.accounted == self.inputs_read
@@ -82,6 +100,7 @@ class Summary:
             ("duplicate inputs", str(self.duplicate_inputs)),
             ("duplicate articles", str(self.duplicate_articles)),
             ("invalid records", str(self.invalid_records)),
+            ("requests per blog", self._requests_line()),
             (
                 "accounted for",
                 f"{self.accounted}: " + ("adds up" if self.balanced else "DOES NOT ADD UP"),
@@ -89,3 +108,7 @@ class Summary:
         ]
         width = max(len(label) for label, _ in rows) + 2
         return [f"{label + ':':<{width}}{value}" for label, value in rows]
+
+    def _requests_line(self) -> str:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.requests.items()))
+        return f"{self.requests_per_blog:.2f} ({kinds or 'none'}; robots.txt not counted)"

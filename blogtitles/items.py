@@ -19,14 +19,18 @@ class BlogRecord:
     """What the crawl found for one blog. Field order is the export order (JSON, CSV).
 
     ``status`` is ``"ok"`` or an error code (see :mod:`blogtitles.errors`); ``error`` is a
-    human-readable message, empty when ``status`` is ``"ok"``.
+    human-readable message, empty when ``status`` is ``"ok"``. ``published`` is ISO-8601 (a date
+    or a date-time) when the blog shows one; ``found_by`` names the signal that chose the article.
     """
 
     blog_url: str
+    blog_title: str = ""
     article_url: str = ""
     title: str = ""
+    published: str = ""
     status: str = STATUS_OK
     error: str = ""
+    found_by: str = ""
     crawled_at: str = field(default_factory=utc_now_iso)
 
 

@@ -95,6 +95,8 @@ LOG_LEVEL = "INFO"
 # -- blogtitles' own settings --------------------------------------------------------------------
 # The list read when neither -a urls_file nor -a urls is given.
 BLOGTITLES_URLS_FILE = "blogs.txt"
+# A TOML file of per-site selectors that win over every extraction signal ("" = none).
+BLOGTITLES_SITE_RULES = ""
 # start() pauses reading the list while this many requests wait in the scheduler (0: no limit).
 BLOGTITLES_START_BACKLOG = 1000
 # Progress: a log line every N seconds when not on a terminal (0: off) ...

@@ -135,7 +135,7 @@ def test_csv_exporter_writes_fixed_columns_and_defuses() -> None:
     exporter.finish_exporting()
     rows = list(csv.reader(io.StringIO(stream.getvalue().decode("utf-8"))))
     assert rows[0] == RECORD_FIELDS
-    assert rows[1][2] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][RECORD_FIELDS.index("title")] == '\'=HYPERLINK("http://evil")'
 
 
 def test_record_fields_order() -> None:
@@ -143,10 +143,13 @@ def test_record_fields_order() -> None:
     assert list(asdict(record)) == RECORD_FIELDS
     assert list(ItemAdapter(record).keys()) == [
         "blog_url",
+        "blog_title",
         "article_url",
         "title",
+        "published",
         "status",
         "error",
+        "found_by",
         "crawled_at",
     ]
 

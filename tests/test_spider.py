@@ -40,7 +40,12 @@ def test_index_yields_article_request_tied_to_the_blog(spider: BlogsSpider) -> N
     request = out[0]
     assert isinstance(request, Request)
     assert request.url == ORIGIN + engines.article_path(blog, blog.newest)
-    assert request.cb_kwargs == {"blog_url": BLOG}
+    assert request.cb_kwargs == {
+        "blog_url": BLOG,
+        "blog_title": blog.name,
+        "found_by": "microformats",
+        "published": f"{blog.newest.published}T09:00:00+00:00",
+    }
     assert request.callback == spider.parse_article
     assert request.errback == spider.article_failed
     assert request.dont_filter
@@ -94,7 +99,7 @@ def test_index_without_links(spider: BlogsSpider) -> None:
 def test_extractor_bug_becomes_an_internal_error_record(
     spider: BlogsSpider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(_response: object) -> None:
+    def broken(_response: object, _blog_url: str) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(spider, "find_title", broken)

@@ -11,7 +11,11 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from blogtitles import accounting
+from blogtitles.extract.rules import SiteRuleError
 from blogtitles.inputs import InputListError
+
+#: Problems with what the user gave (list file, arguments, rules file): one line, no traceback.
+STARTUP_ERRORS = (InputListError, SiteRuleError)
 
 if TYPE_CHECKING:
     import argparse
@@ -42,7 +46,7 @@ class Command(ScrapyCrawlCommand):
     @staticmethod
     def _report_bad_input(failure: Failure) -> Any:
         """An unreadable blog list ends the run with one line on stderr, not a traceback."""
-        if failure.check(InputListError):
+        if failure.check(*STARTUP_ERRORS):
             print(f"error: {failure.value}", file=sys.stderr)
             return None
         return failure
@@ -54,7 +58,7 @@ class Command(ScrapyCrawlCommand):
         if task.cancelled():
             return
         error = task.exception()  # retrieved: asyncio will not print it again
-        if isinstance(error, InputListError):
+        if isinstance(error, STARTUP_ERRORS):
             print(f"error: {error}", file=sys.stderr)
         elif error is not None:
             task.get_loop().call_exception_handler(

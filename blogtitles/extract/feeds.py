@@ -1,15 +1,20 @@
-"""RSS/Atom feeds: recognise one, and name its newest entry (feedparser does the parsing)."""
+"""RSS/Atom feeds: recognise one, list its entries, name the blog (feedparser does the parsing)."""
 
 from __future__ import annotations
 
 import re
-import time
 
 import feedparser
 
+from blogtitles.extract.dates import from_struct_time
+from blogtitles.extract.entries import Entry
+from blogtitles.extract.html import clean_text, resolve_link
+
 _FEED_ROOT_RE = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*<(rss|feed|rdf:rdf)\b", re.I | re.S
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*|<!DOCTYPE[^>]*>\s*)*<(rss|feed|rdf:rdf)\b",
+    re.I | re.S,
 )
+_XML_ENCODING_RE = re.compile(rb"^(\s*<\?xml[^>]*?)\sencoding=[\"'][^\"']*[\"']")
 
 
 def looks_like_feed(page: str | bytes) -> bool:
@@ -20,22 +25,35 @@ def looks_like_feed(page: str | bytes) -> bool:
     return bool(_FEED_ROOT_RE.match(head.lstrip("\ufeff")))
 
 
-def newest_entry_link(page: str | bytes, url: str) -> str | None:
-    """The link of the newest entry of a feed (by date when entries carry one, else the first).
-
-    ``page`` is the feed document itself, never a URL, so feedparser fetches nothing.
-    """
+def parse_feed(page: str | bytes, url: str) -> feedparser.FeedParserDict:
+    """Parse a feed document (never a URL: feedparser fetches nothing given the document)."""
     if isinstance(page, str):
-        page = page.encode("utf-8")
-        page = re.sub(rb"^(\s*<\?xml[^>]*?)\sencoding=[\"'][^\"']*[\"']", rb"\1", page)
-    parsed = feedparser.parse(page, response_headers={"content-location": url})
-    entries = [entry for entry in parsed.entries if entry.get("link")]
+        # Decoded text: drop the XML declaration's encoding, it no longer applies.
+        page = _XML_ENCODING_RE.sub(rb"\1", page.encode("utf-8"))
+    return feedparser.parse(page, response_headers={"content-location": url})
+
+
+def read_feed(page: str | bytes, url: str) -> tuple[list[Entry], str]:
+    """The feed's entries in document order (with ISO-8601 dates), and its (the blog's) title."""
+    parsed = parse_feed(page, url)
+    entries = []
+    for entry in parsed.entries:
+        link = resolve_link(entry.get("link"), url)
+        if link:
+            when = entry.get("published_parsed") or entry.get("updated_parsed")
+            entries.append(Entry(link, from_struct_time(when)))
+    return entries, clean_text(parsed.feed.get("title", ""))
+
+
+def feed_entries(page: str | bytes, url: str) -> list[Entry]:
+    """The feed's entries in document order, with their dates (ISO-8601)."""
+    return read_feed(page, url)[0]
+
+
+def newest_entry_link(page: str | bytes, url: str) -> str | None:
+    """The link of the newest entry (by date when entries carry one, else the first)."""
+    entries = feed_entries(page, url)
     if not entries:
         return None
-    dated = [entry for entry in entries if _entry_time(entry) is not None]
-    newest = max(dated, key=_entry_time) if dated else entries[0]
-    return str(newest["link"])
-
-
-def _entry_time(entry: feedparser.FeedParserDict) -> time.struct_time | None:
-    return entry.get("published_parsed") or entry.get("updated_parsed")
+    dated = [entry for entry in entries if entry.published]
+    return max(dated, key=lambda e: e.published or "").url if dated else entries[0].url

@@ -60,3 +60,16 @@ def clean_text(text: str | None) -> str:
 def element_text(element: etree._Element) -> str:
     """The visible text of an element, white space collapsed."""
     return clean_text(element.text_content())
+
+
+# Permalink anchors that engines put inside headings (Sphinx "¶", Docusaurus "#", ...).
+_HEADING_TEXT = etree.XPath(
+    ".//text()[not(ancestor::*[contains(@class, 'headerlink') or contains(@class, 'hash-link')"
+    " or contains(@class, 'anchor') or contains(@class, 'permalink') or self::script"
+    " or self::style or self::button or @aria-hidden='true'])]"
+)
+
+
+def heading_text(element: etree._Element) -> str:
+    """A heading's text without the permalink anchor engines add to it."""
+    return clean_text("".join(_HEADING_TEXT(element)))

@@ -1,4 +1,23 @@
-"""Find the first (newest) article linked from a blog's index page, or named by its feed."""
+"""Find the first (newest) article of a blog from its index page (or its feed).
+
+Signals, strongest first; ``found_by`` records which one decided:
+
+0. ``site_rule``: a per-site selector (:mod:`.rules`), when one is configured;
+1. ``feed``: the page is itself an RSS/Atom feed;
+2. ``json-ld``: a ``Blog``/``ItemList``/``BlogPosting`` list in JSON-LD;
+3. ``microformats``: ``h-entry``/``hentry`` entries;
+4. ``platform:<name>``: the index markup of a known engine (:mod:`.platforms`);
+5. generic heuristics: the first ``<article>``'s heading link, title classes, ``rel=bookmark``,
+   then post-like URLs, skipping navigation, sidebars, footers and taxonomy/pagination links.
+
+When entries carry dates, a first entry older than a later one is a sticky/pinned post: the
+newest dated entry wins (``+dates``); an entry marked pinned without dates is skipped
+(``+skip_pinned``). The page "leaves doubt" (:attr:`IndexPage.doubt` says why, and the spider
+then confirms with the feed) when no entry is found (``no_link``), when only a weak generic
+signal found one (``weak_signal``), when dates disagree with the order but some entries are
+undated (``dates_disagree``), when the first entry is undated but others are dated
+(``first_undated``), or when a pinned entry was skipped without dates (``pinned``).
+"""
 
 from __future__ import annotations
 
@@ -6,28 +25,60 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from blogtitles.extract.feeds import looks_like_feed, newest_entry_link
-from blogtitles.extract.html import base_url, parse_html, resolve_link
+from lxml import etree
 
-_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
-_OUTSIDE_CHROME = "not(ancestor::nav or ancestor::footer or ancestor::aside)"
+from blogtitles.extract.dates import sort_key
+from blogtitles.extract.entries import (
+    OUTSIDE_CHROME,
+    Entry,
+    entries_from_anchors,
+    has_class,
+    json_ld_entries,
+    microformat_entries,
+)
+from blogtitles.extract.feeds import looks_like_feed, read_feed
+from blogtitles.extract.html import base_url, clean_text, parse_html, resolve_link
+from blogtitles.extract.platforms import platform_entries
+from blogtitles.extract.rules import SiteRule
+from blogtitles.extract.structured import (
+    ARTICLE_TYPES,
+    json_ld_nodes,
+    meta_content,
+    node_types,
+    text_value,
+    url_value,
+)
+
 _TITLE_CLASSES = " or ".join(
-    _CLASS.format(name)
+    has_class(name)
     for name in ("entry-title", "post-title", "post-card-title", "article-title", "p-name", "title")
 )
 
-#: Strategies, strongest first: (name recorded in ``found_by``, XPath yielding ``<a>`` elements).
-_STRATEGIES: tuple[tuple[str, str], ...] = (
-    (
-        "article_heading",
-        f"//article[{_OUTSIDE_CHROME}]//*[self::h1 or self::h2 or self::h3]//a[@href]",
-    ),
-    ("title_class", f"//*[{_TITLE_CLASSES}][{_OUTSIDE_CHROME}]//a[@href]"),
-    ("title_in_link", f"//a[@href][{_OUTSIDE_CHROME}][.//*[{_TITLE_CLASSES}]]"),
-    ("rel_bookmark", "//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]"),
-    ("article_link", f"//article[{_OUTSIDE_CHROME}]//a[@href]"),
-    ("main_heading", "//main//*[self::h2 or self::h3]//a[@href]"),
-    ("post_url", f"//a[@href][{_OUTSIDE_CHROME} and not(ancestor::header)]"),
+#: Generic strategies, strongest first: (name, XPath of ``<a>`` elements, is it a weak signal).
+_GENERIC: tuple[tuple[str, etree.XPath, bool], ...] = tuple(
+    (name, etree.XPath(xpath), weak)
+    for name, xpath, weak in (
+        (
+            "article_heading",
+            f"//article[{OUTSIDE_CHROME}]//*[self::h1 or self::h2 or self::h3]//a[@href]",
+            False,
+        ),
+        ("title_class", f"//*[{_TITLE_CLASSES}][{OUTSIDE_CHROME}]//a[@href]", False),
+        ("title_in_link", f"//a[@href][{OUTSIDE_CHROME}][.//*[{_TITLE_CLASSES}]]", False),
+        (
+            "rel_bookmark",
+            "//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]",
+            False,
+        ),
+        ("article_link", f"//article[{OUTSIDE_CHROME}]//a[@href]", True),
+        ("main_heading", "//main//*[self::h2 or self::h3]//a[@href]", True),
+        ("post_url", f"//a[@href][{OUTSIDE_CHROME} and not(ancestor::header)]", True),
+    )
+)
+_FEED_LINKS = etree.XPath(
+    "//link[@href]"
+    "[contains(concat(' ', translate(@rel, 'ALTERNATE', 'alternate'), ' '), ' alternate ')]"
+    "[contains(@type, 'rss') or contains(@type, 'atom') or contains(@type, 'feed+json')]"
 )
 
 # Links that are never an article: taxonomy, pagination, feeds, accounts, comments.
@@ -45,31 +96,172 @@ _POST_PATH_RE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class ArticleLink:
-    """The newest article's absolute URL, and the strategy that found it (``found_by``)."""
+    """The newest article's absolute URL, the signal that found it, and its date if shown."""
 
     url: str
     found_by: str
+    published: str | None = None
 
 
-def find_first_article(page: str | bytes, url: str) -> ArticleLink | None:
-    """The newest article on a blog index (HTML, or an RSS/Atom feed), or ``None``.
+@dataclass(frozen=True, slots=True)
+class IndexPage:
+    """What a blog's index page says: its newest article, its feed, and how sure it is."""
 
-    ``page`` is the document (bytes or decoded text); ``url`` its address, against which
-    relative links resolve (after ``<base href>``).
-    """
+    link: ArticleLink | None
+    feed_url: str | None = None
+    doubt: str = ""
+    is_article: bool = False
+    blog_title: str = ""
+
+
+def find_first_article(
+    page: str | bytes, url: str, rule: SiteRule | None = None
+) -> ArticleLink | None:
+    """The newest article on a blog index (HTML, or an RSS/Atom feed), or ``None``."""
+    return analyze_index(page, url, rule).link
+
+
+def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> IndexPage:
+    """Everything the index page tells: see the module docstring for the signals."""
     if looks_like_feed(page):
-        link = resolve_link(newest_entry_link(page, url), url)
-        return ArticleLink(link, "feed") if link else None
+        entries, title = read_feed(page, url)
+        return IndexPage(choose_entry(entries, "feed", url)[0], blog_title=title)
     doc = parse_html(page)
     if doc is None:
-        return None
+        return IndexPage(None, doubt="no_link")
     base = base_url(doc, url)
-    for name, xpath in _STRATEGIES:
-        for anchor in doc.xpath(xpath):
-            link = resolve_link(anchor.get("href"), base)
-            if link and is_article_candidate(link, url, strict=name == "post_url"):
-                return ArticleLink(link, name)
+    feed_url = discover_feed(doc, base)
+    blog_title = index_blog_title(doc)
+    if rule is not None and rule.article:
+        link, _ = choose_entry(
+            entries_from_anchors(rule.select(doc, "article"), base), "site_rule", url
+        )
+        if link is not None:
+            return IndexPage(link, feed_url, "", False, blog_title)
+    if is_article_page(doc, url):
+        return IndexPage(ArticleLink(url, "input_is_article"), feed_url, "", True, blog_title)
+    structured = _structured_signals(doc, base)
+    for signal, entries in structured:
+        link, doubt = choose_entry(entries, signal, url)
+        if link is not None:
+            newer = _newer_elsewhere(link, structured, url)
+            if newer is not None:  # dated on both sides: the dates decide
+                return IndexPage(newer, feed_url, doubt, False, blog_title)
+            return IndexPage(link, feed_url, doubt, False, blog_title)
+    for name, xpath, weak in _GENERIC:
+        strict = name == "post_url"
+        entries = [
+            entry
+            for entry in entries_from_anchors(xpath(doc), base)
+            if is_article_candidate(entry.url, url, strict=strict)
+        ]
+        link, doubt = choose_entry(entries, name, url)
+        if link is not None:
+            doubt = doubt or ("weak_signal" if weak else "")
+            return IndexPage(link, feed_url, doubt, False, blog_title)
+    return IndexPage(None, feed_url, "no_link", False, blog_title)
+
+
+def _structured_signals(doc: etree._Element, base: str) -> list[tuple[str, list[Entry]]]:
+    name, entries = platform_entries(doc, base)
+    return [
+        ("json-ld", json_ld_entries(doc, base)),
+        ("microformats", microformat_entries(doc, base)),
+        (f"platform:{name}", entries),
+    ]
+
+
+def _newer_elsewhere(
+    link: ArticleLink, structured: list[tuple[str, list[Entry]]], index_url: str
+) -> ArticleLink | None:
+    """A dated entry of another signal newer than the chosen, dated one (e.g. a "featured"
+    newest post that the theme puts outside its marked-up list of posts)."""
+    if not link.published:
+        return None
+    newest_key, found = sort_key(link.published), None
+    for signal, entries in structured:
+        for entry in entries:
+            key = sort_key(entry.published)
+            if key > newest_key and is_article_candidate(entry.url, index_url):
+                newest_key, found = key, ArticleLink(entry.url, f"{signal}+dates", entry.published)
+    return found
+
+
+def choose_entry(
+    entries: list[Entry], signal: str, index_url: str
+) -> tuple[ArticleLink | None, str]:
+    """The newest entry, and the doubt the entries leave (``""`` when none)."""
+    seen: set[str] = set()
+    usable = []
+    for entry in entries:
+        if entry.url not in seen and is_article_candidate(entry.url, index_url):
+            seen.add(entry.url)
+            usable.append(entry)
+    if not usable:
+        return None, ""
+    first = usable[0]
+    shown = usable[:30]
+    dated = [entry for entry in shown if entry.published]
+    doubt = ""
+    if first.published and len(dated) >= 2:
+        newest = max(dated, key=lambda entry: sort_key(entry.published))
+        if sort_key(newest.published) > sort_key(first.published):
+            # Every entry dated: the dates decide. Some undated: an undated one may be newer.
+            doubt = "" if len(dated) == len(shown) else "dates_disagree"
+            return ArticleLink(newest.url, f"{signal}+dates", newest.published), doubt
+    elif dated:
+        doubt = "first_undated"
+    if first.pinned:
+        unpinned = next((entry for entry in usable if not entry.pinned), None)
+        if unpinned is not None:
+            return ArticleLink(unpinned.url, f"{signal}+skip_pinned", unpinned.published), "pinned"
+    return ArticleLink(first.url, signal, first.published), doubt
+
+
+def discover_feed(doc: etree._Element, base: str) -> str | None:
+    """The blog's own feed from ``<link rel="alternate">`` (comment feeds skipped)."""
+    for link in _FEED_LINKS(doc):
+        title = (link.get("title") or "").lower()
+        href = link.get("href") or ""
+        if "comment" in title or "comments/feed" in href:
+            continue
+        resolved = resolve_link(href, base)
+        if resolved:
+            return resolved
     return None
+
+
+def index_blog_title(doc: etree._Element) -> str:
+    """The blog's name: ``og:site_name``, JSON-LD ``WebSite``/``Blog`` name, then ``<title>``."""
+    name = meta_content(doc, "og:site_name", "application-name")
+    if name:
+        return name
+    for node in json_ld_nodes(doc):
+        if node_types(node) & {"WebSite", "Blog"}:
+            name = text_value(node.get("name"))
+            if name:
+                return name
+    titles = doc.xpath("//title")
+    return clean_text(titles[0].text_content()) if titles else ""
+
+
+def is_article_page(doc: etree._Element, url: str) -> bool:
+    """Whether the page is itself one article (``og:type=article``, or a JSON-LD article whose
+    URL is this page) rather than a list of posts."""
+    if meta_content(doc, "og:type").lower() == "article":
+        return True
+    here = _comparable(url)
+    for node in json_ld_nodes(doc):
+        if node_types(node) & ARTICLE_TYPES:
+            own = url_value(node.get("mainEntityOfPage")) or url_value(node.get("url"))
+            if own and _comparable(own) == here:
+                return True
+    return False
+
+
+def _comparable(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
 
 
 def is_article_candidate(link: str, index_url: str, *, strict: bool = False) -> bool:
@@ -79,7 +271,7 @@ def is_article_candidate(link: str, index_url: str, *, strict: bool = False) -> 
     generic last resort) also asks for the same host and a post-like path.
     """
     link_parts, index_parts = urlsplit(link), urlsplit(index_url)
-    if link.rstrip("/") == index_url.rstrip("/"):
+    if _comparable(link) == _comparable(index_url) and not link_parts.query:
         return False
     path = link_parts.path + ("?" + link_parts.query if link_parts.query else "")
     if path in ("", "/") or _NOT_ARTICLE_RE.search(path):

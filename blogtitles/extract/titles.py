@@ -1,76 +1,167 @@
-"""Extract an article's title from its page."""
+"""An article page's title (exactly as the author wrote it), its date and the blog's name.
+
+Title signals, strongest first: JSON-LD ``headline`` (of an Article/BlogPosting), ``og:title``,
+``twitter:title``, the article heading (``<h1>``/``<h2>`` with ``entry-title``, ``p-name``,
+``post-title``..., else the article's ``<h1>``, else the first ``<h1>``), then ``<title>`` without
+the site-name part. Between disagreeing signals: a candidate equal to the site's name is not a
+title; a truncated candidate (``…``, or a prefix of another) gives way to the full form.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from blogtitles.extract.html import clean_text, element_text, parse_html
+from blogtitles.extract.dates import parse_date
+from blogtitles.extract.entries import first_date_text, has_class
+from blogtitles.extract.html import clean_text, element_text, heading_text, parse_html
+from blogtitles.extract.rules import SiteRule
+from blogtitles.extract.structured import (
+    ARTICLE_TYPES,
+    json_ld_nodes,
+    meta_content,
+    node_types,
+    text_value,
+)
 
-_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|»|•)\s+")
-_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|»|•|/)\s+|:\s+")
+_ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*$")
 _HEADING_CLASSES = " or ".join(
-    _CLASS.format(name) for name in ("entry-title", "post-title", "article-title", "p-name")
+    has_class(name)
+    for name in ("entry-title", "post-title", "article-title", "p-name", "headline", "title")
+)
+_HEADINGS = (
+    etree.XPath(f"//*[self::h1 or self::h2 or self::h3][{_HEADING_CLASSES}]"),
+    etree.XPath("//*[@itemprop='headline' or @itemprop='name'][self::h1 or self::h2]"),
+    etree.XPath("//article//h1 | //main//h1"),
+    etree.XPath("//h1"),
+    etree.XPath("//article//h2 | //main//h2"),
+)
+# A link to the site's home page, whose text is the site's name.
+_HOME_LINKS = etree.XPath(
+    "//a[@rel='home'] | //*[contains(@class, 'site-title') or contains(@class, 'site-name')"
+    " or contains(@class, 'logo')]/descendant-or-self::a | //header//h1/a | //header//a[@href='/']"
+)
+_DATE_XPATHS = (
+    "//article//time/@datetime",
+    f"//*[{has_class('dt-published')}]/@datetime",
+    "//time[@itemprop='datePublished']/@datetime",
+    "//time/@datetime",
 )
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleTitle:
-    """The title text, and which signal gave it (``found_by``)."""
+    """The title, which signal gave it (``found_by``), the date and the blog's name if shown."""
 
     text: str
     found_by: str
+    published: str | None = None
+    blog_title: str = ""
 
 
-def extract_title(page: str | bytes, url: str) -> ArticleTitle | None:
-    """The article's title, or ``None`` when the page names none.
+def extract_title(page: str | bytes, url: str, rule: SiteRule | None = None) -> ArticleTitle | None:
+    """The article's title (with date and blog name), or ``None`` when the page names none.
 
-    Signals, strongest first: ``og:title``, ``twitter:title``, the article heading (``<h1>`` with
-    an entry/post title class, else the only ``<h1>``), then ``<title>`` without the site-name
-    suffix. ``url`` is accepted for future per-site rules.
+    ``url`` is the page's address (kept for per-site rules); ``rule`` a per-site override.
     """
     doc = parse_html(page)
     if doc is None:
         return None
-    for found_by, value in _candidates(doc):
-        text = clean_text(value)
-        if text:
-            return ArticleTitle(text, found_by)
-    return None
+    nodes = [node for node in json_ld_nodes(doc) if node_types(node) & ARTICLE_TYPES]
+    site_name = _site_name(doc, url)
+    candidates = _candidates(doc, nodes, site_name, rule)
+    chosen = choose_title(candidates, site_name)
+    if chosen is None:
+        return None
+    return ArticleTitle(chosen[1], chosen[0], _published(doc, nodes), site_name)
 
 
-def _candidates(doc: etree._Element) -> list[tuple[str, str]]:
+def _candidates(
+    doc: etree._Element, nodes: list[dict], site_name: str, rule: SiteRule | None
+) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for name, xpath in (
-        ("og:title", "//meta[@property='og:title']/@content"),
-        ("twitter:title", "//meta[@name='twitter:title']/@content"),
-    ):
-        found.extend((name, str(value)) for value in doc.xpath(xpath)[:1])
-    headings = (
-        doc.xpath(f"//*[self::h1 or self::h2 or self::h3][{_HEADING_CLASSES}]")
-        or doc.xpath("//article//h1")
-        or doc.xpath("//h1")
+    if rule is not None and rule.title:
+        for match in rule.select(doc, "title")[:1]:
+            text = match if isinstance(match, str) else element_text(match)
+            found.append(("site_rule", clean_text(str(text))))
+    for node in nodes[:1]:
+        found.append(("json-ld", text_value(node.get("headline") or node.get("name"))))
+    found.append(("og:title", meta_content(doc, "og:title")))
+    found.append(("twitter:title", meta_content(doc, "twitter:title")))
+    folded_site = site_name.casefold()
+    heading = next(
+        (
+            text
+            for xpath in _HEADINGS
+            for text in map(heading_text, xpath(doc)[:3])
+            if text and text.casefold() != folded_site
+        ),
+        "",
     )
-    if headings:
-        found.append(("h1", element_text(headings[0])))
+    found.append(("h1", heading))
     titles = doc.xpath("//title")
     if titles:
-        site_name = _site_name(doc)
         found.append(("title", strip_site_name(element_text(titles[0]), site_name)))
-    return found
+    return [(signal, text) for signal, text in found if text]
 
 
-def _site_name(doc: etree._Element) -> str:
-    for xpath in (
-        "//meta[@property='og:site_name']/@content",
-        "//meta[@name='application-name']/@content",
-    ):
-        values = doc.xpath(xpath)
-        if values and clean_text(str(values[0])):
-            return clean_text(str(values[0]))
+def choose_title(candidates: list[tuple[str, str]], site_name: str) -> tuple[str, str] | None:
+    """The strongest candidate that is not the site's name, or the full form it truncates."""
+    folded_site = site_name.casefold()
+    usable = [(s, t) for s, t in candidates if t.casefold() != folded_site or s == "site_rule"]
+    if not usable:
+        return None
+    signal, text = usable[0]
+    if signal == "site_rule":
+        return signal, text
+    stem = _ELLIPSIS_RE.sub("", text)
+    truncated = stem != text
+    for other_signal, other in usable[1:]:
+        if len(other) <= len(stem) or not other.startswith(stem):
+            continue
+        # A longer form that continues the same words is the full title; one that continues
+        # with " | Blog" is a page title with the site's name (when it was not recognised).
+        continues_title = other_signal != "title" and not _SEPARATORS_RE.match(other[len(stem) :])
+        if truncated or continues_title:
+            return other_signal, other
+    return signal, stem if truncated else text
+
+
+def _site_name(doc: etree._Element, url: str) -> str:
+    """``og:site_name``, JSON-LD ``WebSite``/``Blog`` name, else the text of a home link."""
+    name = meta_content(doc, "og:site_name", "application-name")
+    if name:
+        return name
+    for node in json_ld_nodes(doc):
+        if node_types(node) & {"WebSite", "Blog", "Organization"}:
+            name = text_value(node.get("name"))
+            if name:
+                return name
+    host = urlsplit(url).hostname
+    for link in _HOME_LINKS(doc)[:5]:
+        target = urlsplit(urljoin(url, link.get("href") or ""))
+        text = element_text(link)
+        if text and target.hostname == host and target.path in ("", "/") and len(text) < 80:
+            return text
     return ""
+
+
+def _published(doc: etree._Element, nodes: list[dict]) -> str | None:
+    value = meta_content(doc, "article:published_time", "datePublished", "date", "dc.date")
+    if not value and nodes:
+        value = text_value(nodes[0].get("datePublished"))
+    if value and parse_date(value):
+        return parse_date(value)
+    for xpath in _DATE_XPATHS:
+        for found in doc.xpath(xpath)[:1]:
+            parsed = parse_date(clean_text(str(found)))
+            if parsed:
+                return parsed
+    return first_date_text(doc)
 
 
 def strip_site_name(title: str, site_name: str) -> str:
@@ -80,12 +171,13 @@ def strip_site_name(title: str, site_name: str) -> str:
     """
     if not site_name:
         return title
-    pieces = _SEPARATORS_RE.split(title)
-    if len(pieces) < 2:
-        return title
     folded = site_name.casefold()
-    if pieces[-1].strip().casefold() == folded:
-        return title[: title.rfind(pieces[-1])].rstrip(" |-–—:·»•").rstrip()
-    if pieces[0].strip().casefold() == folded:
-        return title[len(pieces[0]) :].lstrip(" |-–—:·»•").lstrip()
+    matches = list(_SEPARATORS_RE.finditer(title))
+    if not matches:
+        return title
+    last, first = matches[-1], matches[0]
+    if title[last.end() :].strip().casefold() == folded:
+        return title[: last.start()].strip()
+    if title[: first.start()].strip().casefold() == folded:
+        return title[first.end() :].strip()
     return title

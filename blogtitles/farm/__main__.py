@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from blogtitles.farm.catalog import make_blog
+from blogtitles.farm.fixtures import load_fixture_sites
 from blogtitles.farm.listing import farm_blogs, farm_listing
 from blogtitles.farm.server import BlogFarm, make_site
 
@@ -26,6 +27,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--list-file", type=Path, help="write the blog list (one URL a line) here")
     parser.add_argument(
         "--no-specials", action="store_true", help="list only normal blogs (no failing ones)"
+    )
+    parser.add_argument(
+        "--fixtures",
+        action="store_true",
+        help="also serve the real engines' fixture sites as <slug>.fixtures.test",
     )
     return parser.parse_args(argv)
 
@@ -43,6 +49,8 @@ def main(argv: list[str] | None = None) -> None:
 
     blogs = farm_blogs(args.blogs, args.seed)
     farm = BlogFarm(blogs, args.latency, alias_target=make_blog(0, seed=args.seed))
+    if args.fixtures:
+        farm.serve_fixture_sites(load_fixture_sites())
     listener = reactor.listenTCP(args.port, make_site(farm), backlog=4096, interface="127.0.0.1")  # type: ignore[attr-defined]
     port = listener.getHost().port
     refused = closed_port()

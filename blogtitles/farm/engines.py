@@ -284,11 +284,12 @@ def _rfc822(day: date) -> str:
 
 def feed_document(blog: Blog, origin: str) -> tuple[str, str]:
     """The blog's feed: (content type, XML). RSS 2.0, or Atom for Blogger and Jekyll."""
+    posts = () if blog.kind == "no-links" else blog.posts
     if blog.engine in _FEED_TYPES:
         entries = "".join(
             f'<entry><title>{esc(p.title)}</title><link rel="alternate" type="text/html" href="{origin}{article_path(blog, p)}"/>'
             f"<id>{origin}{article_path(blog, p)}</id><published>{p.published}T09:00:00Z</published><updated>{p.published}T09:00:00Z</updated></entry>\n"
-            for p in blog.posts
+            for p in posts
         )
         xml = (
             '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
@@ -298,7 +299,7 @@ def feed_document(blog: Blog, origin: str) -> tuple[str, str]:
     items = "".join(
         f"<item><title>{esc(p.title)}</title><link>{origin}{article_path(blog, p)}</link>"
         f"<guid>{origin}{article_path(blog, p)}</guid><pubDate>{_rfc822(p.published)}</pubDate></item>\n"
-        for p in blog.posts
+        for p in posts
     )
     xml = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>\n'

@@ -24,11 +24,13 @@ class FarmProcess:
         list_file: Path | None = None,
         *,
         specials: bool = True,
+        fixtures: bool = False,
         seed: int = 1,
         startup_timeout: float = 60.0,
     ) -> None:
         self.blogs, self.latency, self.list_file = blogs, latency, list_file
         self.specials, self.seed, self.startup_timeout = specials, seed, startup_timeout
+        self.fixtures = fixtures
         self.port = self.refused_port = 0
         self.process: subprocess.Popen[str] | None = None
 
@@ -47,6 +49,8 @@ class FarmProcess:
             command += ["--list-file", str(self.list_file)]
         if not self.specials:
             command.append("--no-specials")
+        if self.fixtures:
+            command.append("--fixtures")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # the farm prints one line when it listens

@@ -1,4 +1,5 @@
-"""A DNS resolver for farm runs: ``*.farm.test`` is 127.0.0.1, every other name fails.
+"""A DNS resolver for farm runs: ``*.farm.test`` and ``*.fixtures.test`` are 127.0.0.1, every
+other name fails.
 
 Enable it with ``-s TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver``. It gives each
 sample blog its own host name (so per-host concurrency and robots.txt work as on the web), lets
@@ -18,6 +19,7 @@ from twisted.internet.interfaces import IResolverSimple
 from zope.interface import implementer
 
 from blogtitles.farm.catalog import DOMAIN
+from blogtitles.farm.fixtures import FIXTURE_DOMAIN
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -39,7 +41,8 @@ def resolve_farm_name(name: str) -> str | None:
     name = name.lower().rstrip(".")
     if name == "localhost":
         return LOOPBACK
-    if name.endswith("." + DOMAIN) and not name.startswith(UNRESOLVABLE_PREFIX):
+    farm_name = name.endswith(("." + DOMAIN, "." + FIXTURE_DOMAIN))
+    if farm_name and not name.startswith(UNRESOLVABLE_PREFIX):
         return LOOPBACK
     return None
 

@@ -17,6 +17,7 @@ from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from blogtitles.farm import engines
 from blogtitles.farm.catalog import DOMAIN, Blog
+from blogtitles.farm.fixtures import FixtureSite
 
 _PAGE_RE = re.compile(r"^page/(\d+)/$")
 _HUGE_BYTES = 10 * 1024 * 1024
@@ -68,11 +69,20 @@ class BlogFarm(Resource):
         self.latency = latency
         self.alias_target = alias_target
         self.reactor: Any = reactor
+        self.fixture_sites: dict[str, FixtureSite] = {}
+
+    def serve_fixture_sites(self, sites: Iterable[FixtureSite]) -> None:
+        """Also serve the real engines' fixture sites, each on its ``<slug>.fixtures.test``."""
+        self.fixture_sites.update((site.host, site) for site in sites)
 
     def render(self, request: Request) -> Any:
         host = (request.getHeader("host") or "").split(":", 1)[0].lower()
         port = request.getHost().port
-        reply = self.reply(host, request.path.decode("latin-1"), f"http://{host}:{port}")
+        path = request.path.decode("latin-1")
+        if host in self.fixture_sites:
+            reply = static_reply(self.fixture_sites[host], path, port)
+        else:
+            reply = self.reply(host, path, f"http://{host}:{port}")
         if reply.action == "hang":
             return NOT_DONE_YET
         if self.latency > 0:
@@ -160,6 +170,30 @@ class BlogFarm(Resource):
         size = min(_CHUNK, remaining)
         request.write(b"<p>" + b"x" * (size - 7) + b"</p>\n")
         self.reactor.callLater(0, self._pump, request, remaining - size)
+
+
+_CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".json": "application/json",
+}
+
+
+def static_reply(site: FixtureSite, path: str, port: int) -> Reply:
+    """A fixture site's file, its absolute links pointed at the farm's port."""
+    if path == "/robots.txt":
+        return Reply(body=b"User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+    file = site.file_for(path)
+    if file is None:
+        return NOT_FOUND
+    host = site.host.encode()
+    absolute = re.compile(rb"(https?://)" + re.escape(host) + rb"(?=[/\"'<\s])")
+    body = absolute.sub(rb"\g<1>" + host + b":%d" % port, file.read_bytes())
+    content_type = _CONTENT_TYPES.get(file.suffix)
+    if content_type is None:
+        xml = body.lstrip()[:5] == b"<?xml"
+        content_type = "application/atom+xml; charset=utf-8" if xml else "text/html; charset=utf-8"
+    return Reply(body=body, headers={"Content-Type": content_type})
 
 
 def _cancel(_failure: Any, call: IDelayedCall) -> None:

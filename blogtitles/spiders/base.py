@@ -1,25 +1,29 @@
 """The whole flow of a blog-title spider: input, requests, callbacks, errbacks, one record per blog.
 
-A spider for one site or platform subclasses :class:`BlogTitlesSpider` and overrides only what
-differs (its start list, :meth:`find_article`, :meth:`find_title`).
+A spider for one site or platform subclasses :class:`BlogTitlesSpider` and states only what
+differs: ``site_rules`` (selectors), or :meth:`analyze_index` / :meth:`find_title`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 from scrapy import signals
-from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy.http import Response, TextResponse
 from scrapy.utils.conf import closest_scrapy_cfg
 
 from blogtitles import accounting, errors
-from blogtitles.extract import ArticleLink, ArticleTitle, extract_title, find_first_article
-from blogtitles.inputs import BlogInput, count_entries, iter_inline, open_blog_list
+from blogtitles.extract import ArticleLink, ArticleTitle, IndexPage, analyze_index, extract_title
+from blogtitles.extract.feeds import looks_like_feed, read_feed
+from blogtitles.extract.links import choose_entry
+from blogtitles.extract.rules import SiteRule, SiteRules
+from blogtitles.inputs import BlogInput, InputListError, count_entries, iter_inline, open_blog_list
 from blogtitles.items import BlogRecord
 from blogtitles.seen import SeenUrls
+from blogtitles.spiders.records import ARTICLE, FEED, INDEX, error_record, is_document, not_html
 
 if TYPE_CHECKING:
     from typing import Self
@@ -27,8 +31,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from twisted.python.failure import Failure
 
-INDEX = "index page"
-ARTICLE = "article page"
+INPUT_KINDS = ("blogs", "articles")
 
 
 class BlogTitlesSpider(scrapy.Spider):
@@ -36,8 +39,13 @@ class BlogTitlesSpider(scrapy.Spider):
 
     Spider arguments: ``urls_file`` (a list file, default setting ``BLOGTITLES_URLS_FILE``),
     ``urls`` (comma-separated URLs, instead of a file), ``format`` (``text``, ``csv``, ``opml``;
-    detected when omitted).
+    detected when omitted), ``input`` (``blogs``: index pages, the default; ``articles``: each
+    URL is an article page, its title is extracted directly).
     """
+
+    #: Per-site selectors, ``{"example.com/blog/": {"article": "css", "title": "xpath:..."}}``;
+    #: merged over the rules file named by ``BLOGTITLES_SITE_RULES``.
+    site_rules: ClassVar[Mapping[str, Mapping[str, str]]] = {}
 
     def __init__(
         self,
@@ -45,18 +53,24 @@ class BlogTitlesSpider(scrapy.Spider):
         urls_file: str | None = None,
         urls: str | None = None,
         format: str | None = None,  # noqa: A002 - the argument users type is -a format=...
+        input: str = "blogs",  # noqa: A002 - the argument users type is -a input=...
         **kwargs: Any,
     ) -> None:
         super().__init__(name, **kwargs)
+        if input not in INPUT_KINDS:
+            raise InputListError(f"-a input={input!r}: use one of {', '.join(INPUT_KINDS)}")
         self.urls_file = urls_file
         self.urls = urls
         self.list_format = format or None
+        self.input_kind = input
         self._inputs: Iterator[BlogInput] = iter(())
+        self.rules = SiteRules({})
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.open_inputs()
+        spider.rules = spider.load_site_rules()
         crawler.signals.connect(spider.count_inputs, signal=signals.spider_opened)
         return spider
 
@@ -82,6 +96,13 @@ class BlogTitlesSpider(scrapy.Spider):
         else:
             self._inputs = open_blog_list(self.list_path(), self.list_format)
 
+    def load_site_rules(self) -> SiteRules:
+        """``BLOGTITLES_SITE_RULES`` (a TOML file), then the spider's own ``site_rules``."""
+        path = self.settings.get("BLOGTITLES_SITE_RULES")
+        loaded = SiteRules.load(path).rules if path else {}
+        own = SiteRules.from_mapping(self.site_rules).rules
+        return SiteRules({**loaded, **own})
+
     def count_inputs(self) -> None:
         """Count the list up front (one streaming pass) so progress can show a total."""
         if self.urls is not None:
@@ -93,7 +114,7 @@ class BlogTitlesSpider(scrapy.Spider):
             self.logger.warning("The blog list is empty: nothing to crawl.")
 
     async def start(self) -> AsyncIterator[Any]:
-        """Yield one index request per new, valid input; an error record per invalid one.
+        """Yield one request per new, valid input; an error record per invalid one.
 
         The list is read lazily: reading pauses while ``BLOGTITLES_START_BACKLOG`` requests
         already wait in the scheduler, so memory stays flat however long the list is.
@@ -112,7 +133,11 @@ class BlogTitlesSpider(scrapy.Spider):
                 self.logger.info("Duplicate input %s (%s): crawled once", entry.url, entry.source)
                 continue
             await self._wait_for_scheduler_room(backlog)
-            yield self.index_request(entry.url)
+            stats.inc_value(accounting.BLOGS_FETCHED)
+            if self.input_kind == "articles":
+                yield self.article_request(entry.url, ArticleLink(entry.url, "input:articles"))
+            else:
+                yield self.index_request(entry.url)
 
     async def _wait_for_scheduler_room(self, backlog: int) -> None:
         scheduler = self.crawler.engine.scheduler
@@ -121,83 +146,191 @@ class BlogTitlesSpider(scrapy.Spider):
             await self.crawler.signals.wait_for(signals.scheduler_empty)
 
     # -- requests ------------------------------------------------------------------------------
+    # ``dont_filter`` everywhere: inputs are deduplicated already, and two blogs may share a feed
+    # or an article while each needs its own record. Later steps go first (priority), so blogs
+    # that have started finish before new ones start.
+
+    def _request(self, url: str, kind: str, priority: int, **kw: Any) -> scrapy.Request:
+        self.crawler.stats.inc_value(accounting.REQUESTS_PREFIX + kind)
+        return scrapy.Request(url, dont_filter=True, priority=priority, **kw)
 
     def index_request(self, blog_url: str) -> scrapy.Request:
-        """The request for a blog's index page. ``dont_filter``: inputs are deduplicated already."""
-        return scrapy.Request(
+        """The request for a blog's index page."""
+        return self._request(
             blog_url,
+            "index",
+            0,
             callback=self.parse_index,
             errback=self.index_failed,
             cb_kwargs={"blog_url": blog_url},
-            dont_filter=True,
         )
 
-    def article_request(self, blog_url: str, link: ArticleLink) -> scrapy.Request:
-        """The request for the newest article; first in the queue so started blogs finish first.
+    def feed_request(self, blog_url: str, page: IndexPage) -> scrapy.Request:
+        """The request for the blog's feed, carrying the index's own answer as the fallback."""
+        link = page.link
+        return self._request(
+            page.feed_url or "",
+            "feed",
+            1,
+            callback=self.parse_feed,
+            errback=self.feed_failed,
+            cb_kwargs={
+                "blog_url": blog_url,
+                "blog_title": page.blog_title,
+                "reason": page.doubt,
+                "fallback_url": link.url if link else "",
+                "fallback_by": link.found_by if link else "",
+                "fallback_published": (link.published or "") if link else "",
+            },
+        )
 
-        ``dont_filter``: two blogs may share an article, and each needs its own record.
-        """
-        return scrapy.Request(
+    def article_request(
+        self, blog_url: str, link: ArticleLink, blog_title: str = ""
+    ) -> scrapy.Request:
+        """The request for the newest article."""
+        return self._request(
             link.url,
+            "article",
+            2,
             callback=self.parse_article,
             errback=self.article_failed,
-            cb_kwargs={"blog_url": blog_url},
-            priority=1,
-            dont_filter=True,
+            cb_kwargs={
+                "blog_url": blog_url,
+                "found_by": link.found_by,
+                "blog_title": blog_title,
+                "published": link.published or "",
+            },
         )
 
     # -- extraction hooks (override in a site-specific spider) ---------------------------------
 
-    def find_article(self, response: TextResponse) -> ArticleLink | None:
-        """The newest article linked from the index ``response``."""
-        return find_first_article(response.text, response.url)
+    def rule_for(self, url: str) -> SiteRule | None:
+        return self.rules.for_url(url)
 
-    def find_title(self, response: TextResponse) -> ArticleTitle | None:
-        """The title of the article ``response``."""
-        return extract_title(response.text, response.url)
+    def analyze_index(self, response: TextResponse, blog_url: str) -> IndexPage:
+        """What the index ``response`` says (newest article, feed, doubt)."""
+        rule = self.rule_for(blog_url) or self.rule_for(response.url)
+        return analyze_index(response.text, response.url, rule)
+
+    def find_title(self, response: TextResponse, blog_url: str) -> ArticleTitle | None:
+        """The title (and date, blog name) of the article ``response``."""
+        rule = self.rule_for(response.url) or self.rule_for(blog_url)
+        return extract_title(response.text, response.url, rule)
 
     # -- callbacks -----------------------------------------------------------------------------
 
     def parse_index(self, response: Response, blog_url: str) -> Iterator[Any]:
-        """Follow the newest article, or record why there is none."""
+        """Follow the newest article (or the feed, when the index leaves doubt)."""
         try:
             if not is_document(response):
-                yield error_record(blog_url, errors.NOT_HTML, INDEX, not_html_message(response))
+                yield error_record(blog_url, errors.NOT_HTML, INDEX, not_html(response))
                 return
-            link = self.find_article(response)  # type: ignore[arg-type]
-            if link is None:
+            assert isinstance(response, TextResponse)
+            page = self.analyze_index(response, blog_url)
+            feed = page.feed_url if page.feed_url and page.feed_url != response.url else None
+            if page.is_article:
+                yield self._title_record(
+                    response, blog_url, "input_is_article", page.blog_title, ""
+                )
+            elif feed and (page.doubt or page.link is None):
+                yield self.feed_request(blog_url, page)
+            elif page.link is not None:
+                yield self.article_request(blog_url, page.link, page.blog_title)
+            else:
                 yield error_record(blog_url, errors.NO_ARTICLE_LINK, INDEX, "no article link found")
-                return
-            yield self.article_request(blog_url, link)
         except Exception as exc:
             self.logger.exception("Failed on the index of %s", blog_url)
+            message = f"{type(exc).__name__}: {exc}"
+            yield error_record(blog_url, errors.INTERNAL_ERROR, INDEX, message)
+
+    def parse_feed(self, response: Response, blog_url: str, **fallback: str) -> Iterator[Any]:
+        """Follow the feed's newest entry; if the feed has none, the index's own answer."""
+        try:
+            link = None
+            title = fallback["blog_title"]
+            if isinstance(response, TextResponse) and looks_like_feed(response.text):
+                entries, feed_title = read_feed(response.text, response.url)
+                link = choose_entry(entries, "feed", blog_url)[0]
+                title = title or feed_title
+            if link is not None:
+                reason = fallback["reason"] or "no_link"
+                link = ArticleLink(link.url, f"feed (index: {reason})", link.published)
+                yield self.article_request(blog_url, link, title)
+            else:
+                yield self._fallback(blog_url, fallback, "has no entries")
+        except Exception as exc:
+            self.logger.exception("Failed on the feed of %s", blog_url)
             yield error_record(
-                blog_url, errors.INTERNAL_ERROR, INDEX, f"{type(exc).__name__}: {exc}"
+                blog_url, errors.INTERNAL_ERROR, FEED, f"{type(exc).__name__}: {exc}"
             )
 
-    def parse_article(self, response: Response, blog_url: str) -> Iterator[Any]:
+    def parse_article(
+        self,
+        response: Response,
+        blog_url: str,
+        found_by: str = "",
+        blog_title: str = "",
+        published: str = "",
+    ) -> Iterator[Any]:
         """Record the article's title, or why there is none."""
-        article_url = response.url
         try:
-            if not is_document(response) or isinstance(response, XmlResponse):
-                message = not_html_message(response)
-                yield error_record(blog_url, errors.NOT_HTML, ARTICLE, message, article_url)
-                return
-            title = self.find_title(response)  # type: ignore[arg-type]
-            if title is None:
+            if not is_document(response) or looks_like_feed(response.body[:4096]):
                 yield error_record(
-                    blog_url, errors.NO_TITLE, ARTICLE, "no title found", article_url
+                    blog_url, errors.NOT_HTML, ARTICLE, not_html(response), response.url
                 )
                 return
-            yield BlogRecord(blog_url=blog_url, article_url=article_url, title=title.text)
+            assert isinstance(response, TextResponse)
+            yield self._title_record(response, blog_url, found_by, blog_title, published)
         except Exception as exc:
-            self.logger.exception("Failed on the article %s of %s", article_url, blog_url)
+            self.logger.exception("Failed on the article %s of %s", response.url, blog_url)
             message = f"{type(exc).__name__}: {exc}"
-            yield error_record(blog_url, errors.INTERNAL_ERROR, ARTICLE, message, article_url)
+            yield error_record(blog_url, errors.INTERNAL_ERROR, ARTICLE, message, response.url)
+
+    def _title_record(
+        self,
+        response: TextResponse,
+        blog_url: str,
+        found_by: str,
+        blog_title: str,
+        published: str,
+    ) -> BlogRecord:
+        title = self.find_title(response, blog_url)
+        if title is None:
+            record = error_record(
+                blog_url, errors.NO_TITLE, ARTICLE, "no title found", response.url
+            )
+            record.found_by, record.blog_title = found_by, blog_title
+            return record
+        return BlogRecord(
+            blog_url=blog_url,
+            blog_title=blog_title or title.blog_title,
+            article_url=response.url,
+            title=title.text,
+            published=title.published or published,
+            found_by=found_by,
+        )
+
+    def _fallback(self, blog_url: str, fallback: Mapping[str, str], why: str) -> Any:
+        """After a feed that failed or said nothing: the index's own answer, marked as such."""
+        if not fallback["fallback_url"]:
+            message = f"no article link found, and the feed {why}"
+            return error_record(blog_url, errors.NO_ARTICLE_LINK, INDEX, message)
+        found_by = f"{fallback['fallback_by']} (feed {why})"
+        link = ArticleLink(fallback["fallback_url"], found_by, fallback["fallback_published"])
+        return self.article_request(blog_url, link, fallback["blog_title"])
+
+    # -- errbacks ------------------------------------------------------------------------------
 
     def index_failed(self, failure: Failure) -> Iterator[BlogRecord]:
         """The index could not be downloaded: record the error code."""
         yield self._failure_record(failure, INDEX)
+
+    def feed_failed(self, failure: Failure) -> Iterator[Any]:
+        """The feed could not be downloaded: fall back to the index's answer (recorded)."""
+        request = failure.request  # type: ignore[attr-defined]
+        code, _message = errors.classify_failure(failure.value)
+        kwargs = dict(request.cb_kwargs)
+        yield self._fallback(kwargs.pop("blog_url"), kwargs, f"failed: {code}")
 
     def article_failed(self, failure: Failure) -> Iterator[BlogRecord]:
         """The article could not be downloaded: record the error code."""
@@ -207,23 +340,6 @@ class BlogTitlesSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         code, message = errors.classify_failure(failure.value)
         article_url = request.url if stage == ARTICLE else ""
-        return error_record(request.cb_kwargs["blog_url"], code, stage, message, article_url)
-
-
-def is_document(response: Response) -> bool:
-    """HTML, or XML (a feed, XHTML): something the extractors can read."""
-    return isinstance(response, HtmlResponse | XmlResponse)
-
-
-def not_html_message(response: Response) -> str:
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or "none"
-    return f"not an HTML page (Content-Type: {content_type})"
-
-
-def error_record(
-    blog_url: str, code: str, stage: str, message: str, article_url: str = ""
-) -> BlogRecord:
-    """A record for a blog that ended in an error; ``stage`` says index or article."""
-    return BlogRecord(
-        blog_url=blog_url, article_url=article_url, status=code, error=f"{stage}: {message}"
-    )
+        record = error_record(request.cb_kwargs["blog_url"], code, stage, message, article_url)
+        record.found_by = request.cb_kwargs.get("found_by", "")
+        return record

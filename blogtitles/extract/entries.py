@@ -1,0 +1,185 @@
+"""Post entries on a blog index: where each signal finds them, with their link, date and pin mark.
+
+Each ``*_entries`` function returns the entries one signal sees, in page order. Choosing among
+them (dates against order, pinned posts) is :mod:`blogtitles.extract.links`' job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from blogtitles.extract.dates import parse_date
+from blogtitles.extract.html import clean_text, resolve_link
+from blogtitles.extract.structured import ARTICLE_TYPES, json_ld_nodes, node_types, url_value
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One post as the index shows it."""
+
+    url: str
+    published: str | None = None
+    pinned: bool = False
+
+
+def has_class(name: str) -> str:
+    """XPath predicate: the element has the class token ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+OUTSIDE_CHROME = "not(ancestor::nav or ancestor::footer or ancestor::aside)"
+_DATE_XPATHS = (
+    ".//time/@datetime",
+    ".//*[@itemprop='datePublished']/@content",
+    ".//*[@itemprop='datePublished']/@datetime",
+    f".//*[{has_class('dt-published')}]/@datetime",
+    f".//*[{has_class('dt-published')} or {has_class('published')}]/@title",
+    ".//*[@data-date]/@data-date",
+    ".//time/text()",
+    f".//*[{has_class('published')} or {has_class('date')} or {has_class('post-date')}]/text()",
+)
+_PIN_CLASSES = ("sticky", "pinned", "is-pinned", "post-pinned", "pinned-post")
+_PIN_TEXTS = frozenset({"pinned", "pinned post", "📌", "sticky", "featured post"})
+# The nearest element around a post link that holds that post alone: an article or list item,
+# or an element whose class names an entry, item, card, story, preview or post.
+_CONTAINER_XPATH = etree.XPath(
+    "ancestor-or-self::*[not(self::h1 or self::h2 or self::h3 or self::h4 or self::span)]"
+    "[not(contains(@class, 'title'))][not(self::a) or .//time]"
+    "[self::article or self::li or "
+    + " or ".join(
+        f"contains(@class, '{word}')"
+        for word in ("entry", "item", "card", "story", "preview", "post-outer", "date-outer")
+    )
+    + f" or {has_class('post')} or {has_class('hentry')} or {has_class('h-entry')}][1]"
+)
+
+
+def entry_date(container: etree._Element | None) -> str | None:
+    """The publication date shown inside an entry's container, as ISO-8601."""
+    if container is None:
+        return None
+    for xpath in _DATE_XPATHS:
+        for value in container.xpath(xpath):
+            parsed = parse_date(clean_text(str(value)))
+            if parsed:
+                return parsed
+    return first_date_text(container)
+
+
+_SHORT_TEXTS = etree.XPath(
+    ".//text()[string-length(normalize-space()) > 5 and string-length(normalize-space()) < 40]"
+)
+
+
+def first_date_text(element: etree._Element) -> str | None:
+    """The first short text that reads as a date (``20 November 2026``): the last resort."""
+    for text in _SHORT_TEXTS(element)[:40]:
+        parsed = parse_date(clean_text(str(text)))
+        if parsed:
+            return parsed
+    return None
+
+
+def is_pinned(container: etree._Element | None) -> bool:
+    """Whether the entry is marked sticky/pinned (a class, or a "Pinned" label)."""
+    if container is None:
+        return False
+    classes = set((container.get("class") or "").lower().split())
+    if classes & set(_PIN_CLASSES):
+        return True
+    labels = container.xpath(".//*[not(*)][string-length(normalize-space()) < 14]/text()")
+    return any(clean_text(str(label)).lower().strip(":") in _PIN_TEXTS for label in labels[:40])
+
+
+def container_of(anchor: etree._Element) -> etree._Element | None:
+    found = _CONTAINER_XPATH(anchor)
+    return found[0] if found else None
+
+
+def entries_from_anchors(anchors: Iterable[Any], base: str) -> list[Entry]:
+    """Entries of the given ``<a>`` elements (or ``href`` strings), with date and pin mark."""
+    entries = []
+    for match in anchors:
+        if isinstance(match, str):
+            url = resolve_link(match, base)
+            if url:
+                entries.append(Entry(url))
+            continue
+        if not isinstance(match, etree._Element):
+            continue
+        anchor = match
+        if anchor.get("href") is None:  # a selector that matched a container: its first link
+            links = anchor.xpath(".//a[@href]")
+            if not links:
+                continue
+            anchor = links[0]
+        href = anchor.get("href")
+        url = resolve_link(href, base)
+        if url:
+            container = container_of(anchor)
+            entries.append(Entry(url, entry_date(container), is_pinned(container)))
+    return entries
+
+
+# -- JSON-LD ------------------------------------------------------------------------------------
+
+
+def json_ld_entries(doc: etree._Element, base: str) -> list[Entry]:
+    """Posts a JSON-LD ``Blog`` (``blogPost``), ``ItemList`` or several ``BlogPosting`` name."""
+    nodes = json_ld_nodes(doc)
+    posts: list[dict[str, Any]] = []
+    for node in nodes:
+        types = node_types(node)
+        if types & {"Blog", "WebSite", "CollectionPage", "WebPage"} and node.get("blogPost"):
+            value = node["blogPost"]
+            items = value if isinstance(value, list) else [value]
+            posts.extend(item for item in items if isinstance(item, dict))
+        if "ItemList" in types:
+            for item in node.get("itemListElement") or []:
+                if isinstance(item, dict):
+                    inner = item.get("item")
+                    posts.append(inner if isinstance(inner, dict) else item)
+    if not posts:
+        top = [node for node in nodes if node_types(node) & ARTICLE_TYPES]
+        posts = top if len(top) >= 2 else []
+    entries = []
+    for post in posts:
+        link = post.get("url") or post.get("@id") or post.get("mainEntityOfPage")
+        url = resolve_link(url_value(link), base)
+        if url:
+            entries.append(Entry(url, parse_date(str(post.get("datePublished") or "")) or None))
+    return entries
+
+
+# -- microformats -------------------------------------------------------------------------------
+
+_ENTRY_LINK_XPATHS = (
+    f".//a[{has_class('u-url')}][@href]",
+    f".//*[{has_class('p-name')}]/descendant-or-self::a[@href]",
+    f".//*[{has_class('entry-title')}]/descendant-or-self::a[@href]",
+    ".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]",
+    f".//*[{has_class('wp-block-post-title')}]//a[@href]",
+    ".//*[self::h1 or self::h2 or self::h3]//a[@href]",
+)
+
+
+def microformat_entries(doc: etree._Element, base: str) -> list[Entry]:
+    """Posts marked up as ``h-entry`` (microformats2) or ``hentry`` (classic)."""
+    containers = doc.xpath(
+        f"//*[{has_class('h-entry')} or {has_class('hentry')}][{OUTSIDE_CHROME}]"
+    )
+    entries = []
+    for container in containers:
+        if container.xpath(f"ancestor::*[{has_class('h-entry')} or {has_class('hentry')}]"):
+            continue  # an entry inside an entry is a comment or a quote
+        for xpath in _ENTRY_LINK_XPATHS:
+            links = container.xpath(xpath)
+            url = resolve_link(links[0].get("href"), base) if links else None
+            if url:
+                entries.append(Entry(url, entry_date(container), is_pinned(container)))
+                break
+    return entries

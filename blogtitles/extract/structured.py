@@ -1,0 +1,78 @@
+"""Structured data in pages: JSON-LD nodes and ``<meta>`` values."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+from blogtitles.extract.html import clean_text
+
+#: JSON-LD types that are an article (a blog post).
+ARTICLE_TYPES = frozenset(
+    {"Article", "BlogPosting", "NewsArticle", "TechArticle", "SocialMediaPosting", "Report"}
+)
+
+
+def json_ld_nodes(doc: etree._Element) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, ``@graph`` members included; broken blocks skipped."""
+    nodes: list[dict[str, Any]] = []
+    for script in doc.xpath("//script[@type='application/ld+json']"):
+        text = (script.text or "").strip()
+        if not text:
+            continue
+        try:
+            data = json.loads(text)
+        except ValueError:
+            continue
+        nodes.extend(_flatten(data))
+    return nodes
+
+
+def _flatten(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _flatten(data["@graph"], depth + 1)
+
+
+def node_types(node: dict[str, Any]) -> set[str]:
+    """The ``@type`` values of a node, without a schema.org prefix."""
+    raw = node.get("@type", [])
+    values = raw if isinstance(raw, list) else [raw]
+    return {str(value).rsplit("/", 1)[-1] for value in values if value}
+
+
+def text_value(value: Any) -> str:
+    """A JSON-LD value as text: strings as they are, ``{"name": ...}`` by name, lists by first."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or ""
+    return clean_text(str(value)) if isinstance(value, str | int | float) else ""
+
+
+def url_value(value: Any) -> str:
+    """A JSON-LD URL: a string, or ``{"@id": ...}``/``{"url": ...}``."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("@id") or ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def meta_content(doc: etree._Element, *names: str) -> str:
+    """The first non-empty ``<meta property|name|itemprop=NAME content>`` among ``names``."""
+    for name in names:
+        for value in doc.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]/@content", n=name):
+            text = clean_text(str(value))
+            if text:
+                return text
+    return ""
