@@ -12,9 +12,9 @@ import pytest
 
 from blogtitles.farm.catalog import SPECIAL_KINDS
 from blogtitles.farm.fixtures import load_fixture_sites, same_url
-from blogtitles.inputs import normalize_blog_url
 from blogtitles.farm.listing import check_records, farm_listing, record_key
 from blogtitles.farm.process import FarmProcess
+from blogtitles.inputs import normalize_blog_url
 from blogtitles.items import RECORD_FIELDS
 from tests.conftest import Farm, crawl_farm, run_scrapy
 
@@ -49,6 +49,17 @@ def test_every_farm_line_ends_as_its_expected_record(farm: Farm, tmp_path: Path)
                 "article page" if listed.blog.kind in ("broken-article", "untitled") else "index"
             )
             assert record["error"].startswith(stage), record
+    # Which signal decided, where it matters.
+    found_by = {
+        listed.blog.kind: records_by_blog[record_key(listed)]["found_by"]
+        for listed in farm.listing
+        if listed.blog
+        and listed.blog.kind in ("sticky", "feed-broken", "article-input", "feed-input")
+    }
+    assert found_by["sticky"] == "microformats+dates"
+    assert found_by["feed-broken"] == "microformats+skip_pinned (feed failed: http_500)"
+    assert found_by["article-input"] == "input_is_article"
+    assert found_by["feed-input"] == "feed"
     # Exactly one of the first blog and its alias is kept, the other counted as a duplicate.
     assert "duplicate articles: 1" in " ".join(result.log.split())
     assert "duplicate inputs: 1" in " ".join(result.log.split())
@@ -276,3 +287,76 @@ def test_real_engine_sites_crawl_like_the_unit_tests(tmp_path: Path) -> None:
     assert per_blog is not None
     print(f"\nreal engines: {len(sites)} sites, {per_blog.group(1)} requests per blog")
     assert float(per_blog.group(1)) <= 2.3
+
+
+def test_input_articles_skips_the_index(farm: Farm, tmp_path: Path) -> None:
+    """-a input=articles: each URL is an article; one request per blog, title extracted."""
+    normal = [listed for listed in farm.listing if listed.blog and listed.blog.kind == "normal"][:6]
+    articles = [
+        f"http://{listed.blog.host}:{farm.port}{listed.expected.article_path}"
+        for listed in normal
+        if listed.blog
+    ]
+    list_file = tmp_path / "articles.txt"
+    list_file.write_text("\n".join(articles) + "\n")
+    out = tmp_path / "x.jsonl"
+    result = crawl_farm("-a", f"urls_file={list_file}", "-a", "input=articles", "-O", str(out))
+    assert result.returncode == 0, result.log[-3000:]
+    records = {record["blog_url"]: record for record in result.records(out)}
+    for url, listed in zip(articles, normal, strict=True):
+        record = records[normalize_blog_url(url)]
+        assert (record["status"], record["title"], record["found_by"]) == (
+            "ok",
+            listed.expected.title,
+            "input:articles",
+        )
+        assert record["published"][:10] == str(listed.blog.newest.published)  # type: ignore[union-attr]
+    assert "requests per blog:  1.00" in result.log
+
+
+def test_bad_input_kind_is_a_one_line_error(tmp_path: Path) -> None:
+    result = run_scrapy(
+        "crawl", "blogs", "-a", "urls=a.test", "-a", "input=pages", "-O", str(tmp_path / "x.json")
+    )
+    assert result.returncode == 1
+    assert "error: -a input='pages': use one of blogs, articles" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_site_rules_file_overrides_the_extractor(farm: Farm, tmp_path: Path) -> None:
+    """A rules file picks the blog's *second* post: the crawl follows the rule, not the signals."""
+    listed = farm.listing[0]
+    blog = listed.blog
+    assert blog is not None
+    second = blog.posts[1]
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        f'["{blog.host}"]\n'
+        f"article = \"xpath:(//h2[contains(@class, 'entry-title')]/a)[2]\"\n"
+        f'title = "css:article h1.entry-title"\n'
+    )
+    out = tmp_path / "x.jsonl"
+    result = crawl_farm(
+        "-a", f"urls={listed.line}", "-s", f"BLOGTITLES_SITE_RULES={rules}", "-O", str(out)
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    (record,) = result.records(out)
+    assert (record["title"], record["found_by"]) == (second.title, "site_rule")
+
+
+def test_bad_site_rules_file_is_a_one_line_error(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text('["x.test"]\narticle = "a[["\n')
+    result = run_scrapy(
+        "crawl",
+        "blogs",
+        "-a",
+        "urls=a.test",
+        "-s",
+        f"BLOGTITLES_SITE_RULES={rules}",
+        "-O",
+        str(tmp_path / "x.json"),
+    )
+    assert result.returncode == 1
+    assert "error: bad selector" in result.stderr
+    assert "Traceback" not in result.stderr

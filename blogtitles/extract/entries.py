@@ -44,12 +44,20 @@ _DATE_XPATHS = (
 )
 _PIN_CLASSES = ("sticky", "pinned", "is-pinned", "post-pinned", "pinned-post")
 _PIN_TEXTS = frozenset({"pinned", "pinned post", "📌", "sticky", "featured post"})
+# A badge inside the entry: class or test id naming a pin (Medium, dev.to, Tumblr themes).
+_PIN_MARKS = etree.XPath(
+    ".//*[contains(@class, 'pinned') or contains(@data-testid, 'pinned')"
+    " or contains(@class, 'sticky-post') or contains(@class, 'post-sticky')][1]"
+)
 # The nearest element around a post link that holds that post alone: an article or list item,
-# or an element whose class names an entry, item, card, story, preview or post.
-_CONTAINER_XPATH = etree.XPath(
+# else an element whose class names an entry, item, card, story, preview or post.
+_STRUCTURAL_CONTAINER = etree.XPath(
+    "(ancestor-or-self::article | ancestor-or-self::li | ancestor-or-self::*[@role='article'])"
+    "[last()]"
+)
+_CLASS_CONTAINER = etree.XPath(
     "ancestor-or-self::*[not(self::h1 or self::h2 or self::h3 or self::h4 or self::span)]"
-    "[not(contains(@class, 'title'))][not(self::a) or .//time]"
-    "[self::article or self::li or "
+    "[not(contains(@class, 'title'))][not(self::a) or .//time]["
     + " or ".join(
         f"contains(@class, '{word}')"
         for word in ("entry", "item", "card", "story", "preview", "post-outer", "date-outer")
@@ -89,15 +97,15 @@ def is_pinned(container: etree._Element | None) -> bool:
     if container is None:
         return False
     classes = set((container.get("class") or "").lower().split())
-    if classes & set(_PIN_CLASSES):
+    if classes & set(_PIN_CLASSES) or _PIN_MARKS(container):
         return True
     labels = container.xpath(".//*[not(*)][string-length(normalize-space()) < 14]/text()")
     return any(clean_text(str(label)).lower().strip(":") in _PIN_TEXTS for label in labels[:40])
 
 
 def container_of(anchor: etree._Element) -> etree._Element | None:
-    found = _CONTAINER_XPATH(anchor)
-    return found[0] if found else None
+    found = _STRUCTURAL_CONTAINER(anchor) or _CLASS_CONTAINER(anchor)
+    return found[-1] if found else None
 
 
 def entries_from_anchors(anchors: Iterable[Any], base: str) -> list[Entry]:

@@ -8,7 +8,7 @@ import feedparser
 
 from blogtitles.extract.dates import from_struct_time
 from blogtitles.extract.entries import Entry
-from blogtitles.extract.html import clean_text, resolve_link
+from blogtitles.extract.html import clean_article_url, clean_text, resolve_link
 
 _FEED_ROOT_RE = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*|<!DOCTYPE[^>]*>\s*)*<(rss|feed|rdf:rdf)\b",
@@ -39,6 +39,7 @@ def read_feed(page: str | bytes, url: str) -> tuple[list[Entry], str]:
     entries = []
     for entry in parsed.entries:
         link = resolve_link(entry.get("link"), url)
+        link = clean_article_url(link) if link else None
         if link:
             when = entry.get("published_parsed") or entry.get("updated_parsed")
             entries.append(Entry(link, from_struct_time(when)))

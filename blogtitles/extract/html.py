@@ -7,6 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
+from w3lib.url import url_query_cleaner
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -50,6 +51,32 @@ def resolve_link(href: str | None, base: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return absolute.split("#", 1)[0]
+
+
+# Query parameters that only track where a click came from (Medium's ?source=, utm_*...).
+_TRACKING_PARAMS = (
+    "source",
+    "ref",
+    "ref_src",
+    "ref_url",
+    "fbclid",
+    "gclid",
+    "mc_cid",
+    "mc_eid",
+    "sk",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+)
+
+
+def clean_article_url(url: str) -> str:
+    """An article URL without click-tracking query parameters (w3lib's query cleaner)."""
+    if "?" not in url:
+        return url
+    return url_query_cleaner(url, _TRACKING_PARAMS, remove=True, keep_fragments=False)
 
 
 def clean_text(text: str | None) -> str:

@@ -37,7 +37,13 @@ from blogtitles.extract.entries import (
     microformat_entries,
 )
 from blogtitles.extract.feeds import looks_like_feed, read_feed
-from blogtitles.extract.html import base_url, clean_text, parse_html, resolve_link
+from blogtitles.extract.html import (
+    base_url,
+    clean_article_url,
+    clean_text,
+    parse_html,
+    resolve_link,
+)
 from blogtitles.extract.platforms import platform_entries
 from blogtitles.extract.rules import SiteRule
 from blogtitles.extract.structured import (
@@ -163,12 +169,25 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
 
 
 def _structured_signals(doc: etree._Element, base: str) -> list[tuple[str, list[Entry]]]:
+    """Entries of each structured signal; where one signal lacks a date or a pin mark that
+    another shows for the same URL (JSON-LD lists rarely carry either), it is filled in."""
     name, entries = platform_entries(doc, base)
-    return [
+    signals = [
         ("json-ld", json_ld_entries(doc, base)),
         ("microformats", microformat_entries(doc, base)),
         (f"platform:{name}", entries),
     ]
+    known: dict[str, Entry] = {}
+    for _signal, found in signals:
+        for entry in found:
+            seen = known.get(entry.url)
+            if seen is None or (entry.published and not seen.published) or entry.pinned:
+                known[entry.url] = Entry(
+                    entry.url,
+                    entry.published or (seen.published if seen else None),
+                    entry.pinned or bool(seen and seen.pinned),
+                )
+    return [(signal, [known[entry.url] for entry in found]) for signal, found in signals]
 
 
 def _newer_elsewhere(
@@ -183,7 +202,8 @@ def _newer_elsewhere(
         for entry in entries:
             key = sort_key(entry.published)
             if key > newest_key and is_article_candidate(entry.url, index_url):
-                newest_key, found = key, ArticleLink(entry.url, f"{signal}+dates", entry.published)
+                link_url = clean_article_url(entry.url)
+                newest_key, found = key, ArticleLink(link_url, f"{signal}+dates", entry.published)
     return found
 
 
@@ -208,14 +228,19 @@ def choose_entry(
         if sort_key(newest.published) > sort_key(first.published):
             # Every entry dated: the dates decide. Some undated: an undated one may be newer.
             doubt = "" if len(dated) == len(shown) else "dates_disagree"
-            return ArticleLink(newest.url, f"{signal}+dates", newest.published), doubt
+            return ArticleLink(
+                clean_article_url(newest.url), f"{signal}+dates", newest.published
+            ), doubt
     elif dated:
         doubt = "first_undated"
     if first.pinned:
         unpinned = next((entry for entry in usable if not entry.pinned), None)
         if unpinned is not None:
-            return ArticleLink(unpinned.url, f"{signal}+skip_pinned", unpinned.published), "pinned"
-    return ArticleLink(first.url, signal, first.published), doubt
+            link = ArticleLink(
+                clean_article_url(unpinned.url), f"{signal}+skip_pinned", unpinned.published
+            )
+            return link, "pinned"
+    return ArticleLink(clean_article_url(first.url), signal, first.published), doubt
 
 
 def discover_feed(doc: etree._Element, base: str) -> str | None:

@@ -39,7 +39,20 @@ SPECIAL_KINDS: Final[dict[str, tuple[str, str]]] = {
     "feed-input": ("ok", "the listed URL is the blog's RSS feed"),
     "formula-title": ("ok", "the newest title starts with '=' (CSV formula injection)"),
     "alias": ("duplicate", "redirects to the first blog: its record is dropped as a duplicate"),
+    "sticky": ("ok", "an older sticky post comes first on the index (dates show it is older)"),
+    "feed-broken": ("ok", "an undated pinned post first, and the feed answers 500: the index wins"),
+    "latin1": ("ok", "pages in windows-1252, not UTF-8"),
+    "article-input": ("ok", "the listed URL is already an article page"),
 }
+#: Kinds whose blog is always of one engine (the markup they need).
+_KIND_ENGINES: Final = {
+    "sticky": "wordpress",
+    "feed-broken": "wordpress",
+    "latin1": "wordpress",
+    "article-input": "wordpress",
+}
+#: A windows-1252 title (every character exists in that code page).
+LATIN1_TITLE: Final = "Café, crème brûlée & “quotes” – déjà vu"
 #: Input lines that are not blogs at all: each must become an ``invalid_url`` record.
 INVALID_LINES: Final = ("ftp://files.farm.test/blog/", "javascript:alert(1)", "http://exa mple/")
 
@@ -86,6 +99,7 @@ class Post:
     slug: str
     title: str
     published: date
+    sticky: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +116,11 @@ class Blog:
     @property
     def newest(self) -> Post:
         return self.posts[0]
+
+    @property
+    def sticky(self) -> Post | None:
+        """An older post the index shows first (a WordPress sticky post), if any."""
+        return next((post for post in self.posts if post.sticky), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +140,8 @@ def make_title(rng: random.Random, number: int) -> str:
 def make_blog(index: int, engine: str | None = None, kind: str = "normal", seed: int = 1) -> Blog:
     """The blog number ``index`` (normal blogs) or the special blog of ``kind``."""
     rng = random.Random(f"{seed}:{kind}:{index}")
-    engine = engine or ENGINES[index % len(ENGINES)]
+    engine = _KIND_ENGINES.get(kind) or engine or ENGINES[index % len(ENGINES)]
+    has_sticky = kind in ("sticky", "feed-broken") or (engine == "wordpress" and index % 10 == 6)
     host = f"{engine}-{index:05d}.{DOMAIN}" if kind == "normal" else f"{kind}.{DOMAIN}"
     base_path = "/blog/" if engine == "jekyll" else "/"
     if kind == "moved":
@@ -131,9 +151,12 @@ def make_blog(index: int, engine: str | None = None, kind: str = "normal", seed:
         title = make_title(rng, number)
         if kind == "formula-title" and number == 0:
             title = "=SUM(1,2) and other spreadsheet tricks"
+        if kind == "latin1":
+            title = LATIN1_TITLE if number == 0 else f"Crème n°{number}"
         published = NEWEST_DATE - timedelta(days=index % 30 + 3 * number)
         slug = f"{_slugify(title)}-{index}-{number}"
-        posts.append(Post(slug=slug, title=title, published=published))
+        sticky = has_sticky and number == POSTS_PER_BLOG - 1  # the oldest post is the sticky one
+        posts.append(Post(slug=slug, title=title, published=published, sticky=sticky))
     name = f"{rng.choice(_SUBJECTS)} Weekly"
     return Blog(host, engine, kind, name, base_path, tuple(posts))
 

@@ -60,8 +60,13 @@ def feed_path(blog: Blog) -> str:
     )
 
 
-def _page(head: str, body: str, lang: str = "en") -> str:
-    return f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n{head}</head>\n<body>\n{body}</body>\n</html>\n'
+def page_encoding(blog: Blog) -> str:
+    """The encoding the blog's pages are written in."""
+    return "windows-1252" if blog.kind == "latin1" else "utf-8"
+
+
+def _page(head: str, body: str, encoding: str = "utf-8") -> str:
+    return f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="{encoding}">\n{head}</head>\n<body>\n{body}</body>\n</html>\n'
 
 
 def _chrome_links(blog: Blog) -> str:
@@ -98,10 +103,16 @@ def _pagination(blog: Blog, page: int, total_pages: int) -> str:
 
 
 def _wordpress_index(blog: Blog, posts: list[Post], origin: str, tail: str) -> str:
+    dated = blog.kind != "feed-broken"
     items = "".join(
-        f'<article id="post-{i}" class="post-{i} post type-post status-publish format-standard hentry">\n'
+        f'<article id="post-{i}" class="post-{i} post type-post status-publish format-standard{" sticky" if p.sticky else ""} hentry">\n'
         f'<header class="entry-header"><h2 class="entry-title"><a href="{origin}{article_path(blog, p)}" rel="bookmark">{wp_esc(p.title)}</a></h2>\n'
-        f'<div class="entry-meta"><time class="entry-date published" datetime="{p.published}T09:00:00+00:00">{p.published:%B %d, %Y}</time></div></header>\n'
+        + (
+            f'<div class="entry-meta"><time class="entry-date published" datetime="{p.published}T09:00:00+00:00">{p.published:%B %d, %Y}</time></div>'
+            if dated
+            else ""
+        )
+        + "</header>\n"
         f'<div class="entry-content"><p>{_LOREM}<a href="{origin}{article_path(blog, p)}#more-{i}" class="more-link">Continue reading</a></p></div>\n'
         "</article>\n"
         for i, p in enumerate(posts)
@@ -212,6 +223,8 @@ def index_page(blog: Blog, origin: str, page: int = 1) -> str:
     """Page ``page`` of the blog's index (newest posts first)."""
     total_pages = -(-len(blog.posts) // POSTS_PER_PAGE)
     posts = list(blog.posts[(page - 1) * POSTS_PER_PAGE : page * POSTS_PER_PAGE])
+    if page == 1 and blog.sticky is not None:  # WordPress shows sticky posts first on page 1
+        posts = [blog.sticky, *(post for post in posts if post is not blog.sticky)]
     if blog.kind == "no-links":
         posts = []
     feed_type = _FEED_TYPES.get(blog.engine, "application/rss+xml")
@@ -225,7 +238,7 @@ def index_page(blog: Blog, origin: str, page: int = 1) -> str:
         tail = "<p>Nothing here yet. Come back soon.</p>\n"
     body = _INDEX_RENDERERS[blog.engine](blog, posts, origin, tail)
     body += _sidebar(blog, origin) + _footer(blog)
-    return _page(head, body)
+    return _page(head, body, page_encoding(blog))
 
 
 # -- article pages ------------------------------------------------------------------------------
@@ -234,7 +247,11 @@ def index_page(blog: Blog, origin: str, page: int = 1) -> str:
 def article_page(blog: Blog, post: Post, origin: str) -> str:
     """An article page with the title where the engine puts it (and nowhere for ``untitled``)."""
     url = origin + article_path(blog, post)
-    content = f'<div class="entry-content"><p>{_LOREM * 6}</p></div>\n'
+    when = f"{post.published}T09:00:00+00:00"
+    content = (
+        f'<div class="entry-meta"><time class="published" datetime="{when}">{post.published:%B %d, %Y}</time></div>\n'
+        f'<div class="entry-content"><p>{_LOREM * 6}</p></div>\n'
+    )
     back = f'<nav class="post-navigation"><a href="{blog.base_path}" rel="home">&larr; {esc(blog.name)}</a></nav>\n'
     if blog.kind == "untitled" and post is blog.newest:
         return _page(f'<link rel="canonical" href="{url}">\n', f"<main>{content}</main>\n{back}")
@@ -242,6 +259,7 @@ def article_page(blog: Blog, post: Post, origin: str) -> str:
     og = (
         f'<meta property="og:type" content="article">\n<meta property="og:title" content="{title}">\n'
         f'<meta property="og:site_name" content="{name}">\n<meta property="og:url" content="{url}">\n'
+        f'<meta property="article:published_time" content="{when}">\n'
     )
     heads = {
         "wordpress": (
@@ -272,7 +290,7 @@ def article_page(blog: Blog, post: Post, origin: str) -> str:
     head, main = heads[blog.engine]
     head += f'<link rel="canonical" href="{url}">\n'
     site = f'<header class="site-header"><a class="site-title" href="{blog.base_path}">{name}</a></header>\n'
-    return _page(head, f"{site}<main>{main}</main>\n{back}{_footer(blog)}")
+    return _page(head, f"{site}<main>{main}</main>\n{back}{_footer(blog)}", page_encoding(blog))
 
 
 # -- feeds --------------------------------------------------------------------------------------

@@ -76,12 +76,17 @@ class FixtureSite:
             options = [relative] if relative and not relative.endswith("/") else []
             options += [f"{relative}index.html", f"{relative}index.xml"]
             if relative and not relative.endswith("/"):
-                options += [f"{relative}/index.html", f"{relative}.html"]
+                options.append(f"{relative}.html")
             for option in options:
                 file = site / option
                 if file.is_file() and site in file.resolve().parents:
                     return file
         return None
+
+    def is_directory(self, path: str) -> bool:
+        """A folder with an index page, asked for without its trailing slash."""
+        folder = self.root / "site" / unquote(path).strip("/")
+        return not path.endswith("/") and (folder / "index.html").is_file()
 
 
 def load_fixture_sites(root: Path = FIXTURES_DIR) -> list[FixtureSite]:
@@ -124,10 +129,11 @@ class Evaluation:
 
 
 def same_url(found: str, expected: str) -> bool:
-    """Equal URLs, whatever percent-encoding and a trailing ``index.html``."""
+    """The same page: equal URLs up to percent-encoding, ``index.html`` and a trailing slash
+    (web servers redirect ``/post`` to ``/post/`` and serve ``/post/index.html`` as ``/post/``)."""
     a, b = urlsplit(found), urlsplit(expected)
-    path_a = unquote(a.path).removesuffix("index.html")
-    path_b = unquote(b.path).removesuffix("index.html")
+    path_a = unquote(a.path).removesuffix("index.html").rstrip("/")
+    path_b = unquote(b.path).removesuffix("index.html").rstrip("/")
     return (a.hostname, path_a, a.query) == (b.hostname, path_b, b.query)
 
 

@@ -36,6 +36,8 @@ def listed_url(blog: Blog, port: int, refused_port: int) -> str:
     path = "/" if blog.kind == "moved" else blog.base_path
     if blog.kind == "feed-input":
         path = engines.feed_path(blog)
+    if blog.kind == "article-input":
+        path = engines.article_path(blog, blog.newest)
     return f"http://{blog.host}:{port}{path}"
 
 

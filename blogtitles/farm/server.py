@@ -37,8 +37,9 @@ class Reply:
     action: str = ""
 
 
-def html_reply(text: str) -> Reply:
-    return Reply(body=text.encode("utf-8"), headers={"Content-Type": "text/html; charset=utf-8"})
+def html_reply(text: str, encoding: str = "utf-8") -> Reply:
+    content_type = f"text/html; charset={encoding}"
+    return Reply(body=text.encode(encoding), headers={"Content-Type": content_type})
 
 
 def redirect(location: str, status: int = 301) -> Reply:
@@ -113,7 +114,15 @@ class BlogFarm(Resource):
         if rest is not None and (match := _PAGE_RE.match(rest)):
             page = int(match.group(1))
             if 1 < page <= -(-len(blog.posts) // 5):
-                return html_reply(engines.index_page(blog, origin, page))
+                return html_reply(
+                    engines.index_page(blog, origin, page), engines.page_encoding(blog)
+                )
+        if path == engines.feed_path(blog) and blog.kind == "feed-broken":
+            return Reply(
+                status=500,
+                body=b"<h1>Internal Server Error</h1>",
+                headers={"Content-Type": "text/html"},
+            )
         if path == engines.feed_path(blog):
             content_type, xml = engines.feed_document(blog, origin)
             return Reply(body=xml.encode("utf-8"), headers={"Content-Type": content_type})
@@ -125,7 +134,8 @@ class BlogFarm(Resource):
                         body=b"<h1>Internal Server Error</h1>",
                         headers={"Content-Type": "text/html"},
                     )
-                return html_reply(engines.article_page(blog, post, origin))
+                page = engines.article_page(blog, post, origin)
+                return html_reply(page, engines.page_encoding(blog))
         if blog.kind == "redirect-loop" and path in ("/a/", "/b/"):
             return redirect(origin + ("/b/" if path == "/a/" else "/a/"), 302)
         return NOT_FOUND
@@ -140,7 +150,7 @@ class BlogFarm(Resource):
             return redirect(origin + "/a/", 302)
         if kind in ("hang", "reset", "huge"):
             return Reply(action=kind)
-        return html_reply(engines.index_page(blog, origin))
+        return html_reply(engines.index_page(blog, origin), engines.page_encoding(blog))
 
     def _send(self, request: Request, reply: Reply) -> None:
         if request.finished or request.channel is None:
@@ -183,6 +193,8 @@ def static_reply(site: FixtureSite, path: str, port: int) -> Reply:
     """A fixture site's file, its absolute links pointed at the farm's port."""
     if path == "/robots.txt":
         return Reply(body=b"User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+    if site.is_directory(path):  # as web servers do: /post -> /post/
+        return redirect(f"http://{site.host}:{port}{path}/")
     file = site.file_for(path)
     if file is None:
         return NOT_FOUND
