@@ -9,11 +9,12 @@ BLOGS  ?= 200
 LATENCY ?= 0.1
 PORT   ?= 8800
 
-.PHONY: help venv demo test lint format farm crawl clean
+.PHONY: help venv demo test lint format farm crawl accuracy clean
 
 help:
 	@echo "make demo     set up, start the sample farm, crawl it with scrapy, check every record"
 	@echo "make test     set up and run the tests (unit + real crawls against the farm)"
+	@echo "make accuracy the extractors on 19 real engines' pages: a table per engine"
 	@echo "make lint     ruff check and format check"
 	@echo "make farm     serve the sample farm on 127.0.0.1:$(PORT) (BLOGS=, LATENCY=)"
 	@echo "make crawl    scrapy crawl blogs on blogs.txt (needs internet)"
@@ -31,6 +32,10 @@ demo: venv
 
 test: venv lint
 	$(PY) -m pytest
+	$(PY) -m blogtitles.farm.accuracy
+
+accuracy: venv
+	$(PY) -m blogtitles.farm.accuracy --verbose
 
 lint: venv
 	$(VENV)/bin/ruff check .
