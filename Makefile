@@ -9,12 +9,13 @@ BLOGS  ?= 200
 LATENCY ?= 0.1
 PORT   ?= 8800
 
-.PHONY: help venv demo test lint format farm crawl accuracy clean
+.PHONY: help venv demo test lint format farm crawl accuracy bench clean
 
 help:
 	@echo "make demo     set up, start the sample farm, crawl it with scrapy, check every record"
 	@echo "make test     set up and run the tests (unit + real crawls against the farm)"
 	@echo "make accuracy the extractors on 19 real engines' pages: a table per engine"
+	@echo "make bench    sequential vs asyncio peer vs scrapy crawl, table + output/bench.png"
 	@echo "make lint     ruff check and format check"
 	@echo "make farm     serve the sample farm on 127.0.0.1:$(PORT) (BLOGS=, LATENCY=)"
 	@echo "make crawl    scrapy crawl blogs on blogs.txt (needs internet)"
@@ -36,6 +37,11 @@ test: venv lint
 
 accuracy: venv
 	$(PY) -m blogtitles.farm.accuracy --verbose
+
+# The benchmark (about 10 minutes): BENCH_ARGS="--sizes 10,100 --reps 1" for a quick look;
+# --memory-blogs 100000 adds the memory run.
+bench: venv
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -59,7 +59,7 @@ def host_of(kind: str) -> str:
 def test_special_index_replies(
     farm_resource: BlogFarm, kind: str, path: str, status: int, action: str
 ) -> None:
-    base_path = farm_resource.blogs[host_of(kind)].base_path
+    base_path = farm_resource.blogs[host_of(kind)][0].base_path
     path = base_path if path == "/" and kind != "moved" else path
     reply = farm_resource.reply(host_of(kind), path, ORIGIN)
     assert (reply.status, reply.action) == (status, action)

@@ -33,11 +33,9 @@ def response(cls: type[Response], url: str, body: bytes, **kw: object) -> Respon
 def test_index_yields_article_request_tied_to_the_blog(spider: BlogsSpider) -> None:
     blog = make_blog(0, "wordpress")
     page = engines.index_page(blog, ORIGIN).encode()
-    out = list(
-        spider.parse_index(response(HtmlResponse, BLOG, page, encoding="utf-8"), blog_url=BLOG)
+    request = spider.parse_index(
+        response(HtmlResponse, BLOG, page, encoding="utf-8"), blog_url=BLOG
     )
-    assert len(out) == 1
-    request = out[0]
     assert isinstance(request, Request)
     assert request.url == ORIGIN + engines.article_path(blog, blog.newest)
     assert request.cb_kwargs == {
@@ -55,7 +53,7 @@ def test_article_yields_the_record(spider: BlogsSpider) -> None:
     blog = make_blog(0, "wordpress")
     url = ORIGIN + engines.article_path(blog, blog.newest)
     page = engines.article_page(blog, blog.newest, ORIGIN).encode()
-    (record,) = spider.parse_article(
+    record = spider.parse_article(
         response(HtmlResponse, url, page, encoding="utf-8"), blog_url=BLOG
     )
     assert isinstance(record, BlogRecord)
@@ -69,14 +67,14 @@ def test_article_yields_the_record(spider: BlogsSpider) -> None:
 
 def test_binary_index_is_not_html(spider: BlogsSpider) -> None:
     res = response(Response, BLOG, b"%PDF-1.7", headers={"Content-Type": "application/pdf"})
-    (record,) = spider.parse_index(res, blog_url=BLOG)
+    record = spider.parse_index(res, blog_url=BLOG)
     assert record.status == "not_html"
     assert record.error == "index page: not an HTML page (Content-Type: application/pdf)"
 
 
 def test_json_article_is_not_html(spider: BlogsSpider) -> None:
     res = response(TextResponse, BLOG + "p", b"{}", headers={"Content-Type": "application/json"})
-    (record,) = spider.parse_article(res, blog_url=BLOG)
+    record = spider.parse_article(res, blog_url=BLOG)
     assert (record.status, record.article_url) == ("not_html", BLOG + "p")
 
 
@@ -84,7 +82,7 @@ def test_feed_index_is_followed(spider: BlogsSpider) -> None:
     blog = make_blog(2, "hugo")
     _, xml = engines.feed_document(blog, ORIGIN)
     res = response(XmlResponse, BLOG + "index.xml", xml.encode())
-    (request,) = spider.parse_index(res, blog_url=BLOG)
+    request = spider.parse_index(res, blog_url=BLOG)
     assert request.url == ORIGIN + engines.article_path(blog, blog.newest)
 
 
@@ -92,7 +90,7 @@ def test_index_without_links(spider: BlogsSpider) -> None:
     res = response(
         HtmlResponse, BLOG, b"<html><body><p>nothing</p></body></html>", encoding="utf-8"
     )
-    (record,) = spider.parse_index(res, blog_url=BLOG)
+    record = spider.parse_index(res, blog_url=BLOG)
     assert (record.status, record.error) == ("no_article_link", "index page: no article link found")
 
 
@@ -104,7 +102,7 @@ def test_extractor_bug_becomes_an_internal_error_record(
 
     monkeypatch.setattr(spider, "find_title", broken)
     res = response(HtmlResponse, BLOG + "p", b"<html><h1>x</h1></html>", encoding="utf-8")
-    (record,) = spider.parse_article(res, blog_url=BLOG)
+    record = spider.parse_article(res, blog_url=BLOG)
     assert (record.status, record.error) == ("internal_error", "article page: RuntimeError: boom")
 
 
@@ -112,7 +110,7 @@ def test_errbacks_record_the_stage_and_code(spider: BlogsSpider) -> None:
     index_request = spider.index_request(BLOG)
     failure = Failure(IgnoreRequest("Forbidden by robots.txt"))
     failure.request = index_request  # type: ignore[attr-defined]
-    (record,) = spider.index_failed(failure)
+    record = spider.index_failed(failure)
     assert (record.status, record.error, record.article_url) == (
         "robots_forbidden",
         "index page: forbidden by robots.txt",
@@ -122,7 +120,7 @@ def test_errbacks_record_the_stage_and_code(spider: BlogsSpider) -> None:
     res = HtmlResponse(BLOG + "p/", status=500, request=article)
     failure = Failure(HttpError(res, "Ignoring non-200 response"))
     failure.request = article  # type: ignore[attr-defined]
-    (record,) = spider.article_failed(failure)
+    record = spider.article_failed(failure)
     assert (record.status, record.error, record.article_url) == (
         "http_500",
         "article page: HTTP 500",

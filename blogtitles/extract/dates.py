@@ -11,13 +11,16 @@ _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
+_YEAR_RE = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+
+
 def parse_date(text: str | None) -> str | None:
     """ISO-8601 form of a date or date-time string (ISO, RFC 822), or ``None`` if unreadable.
 
     A bare date stays a date; a date-time keeps its offset (UTC when it has none).
     """
-    if not text:
-        return None
+    if not text or len(text) > 64 or not _YEAR_RE.search(text):
+        return None  # cheap rejection: most texts tried are not dates
     value = text.strip()
     if _ISO_DATE_RE.match(value):
         try:
@@ -39,13 +42,20 @@ def parse_date(text: str | None) -> str | None:
 
 _HUMAN_FORMATS = ("%d %B %Y", "%B %d, %Y", "%b %d, %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y")
 _ORDINAL_RE = re.compile(r"(?<=\d)(st|nd|rd|th)\b")
+_WEEKDAY_RE = re.compile(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_HUMAN_RE = re.compile(
+    r"^(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?|"
+    r"[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?),?\s+\d{4}$"
+)
 
 
 def _human_date(value: str) -> str | None:
     """``20 November 2026``, ``Nov 20, 2026``, ``November 20th, 2026`` (English month names)."""
-    text = _ORDINAL_RE.sub("", " ".join(value.replace(",", ", ").split())).replace(" ,", ",")
-    if len(text) > 40:
+    value = _WEEKDAY_RE.sub("", value.strip())
+    if not _HUMAN_RE.match(value):
         return None
+    text = _ORDINAL_RE.sub("", " ".join(value.replace(",", ", ").split())).replace(" ,", ",")
+    text = re.sub(r"(?<=[A-Za-z])\.", "", text)  # "Mar." -> "Mar"
     for fmt in _HUMAN_FORMATS:
         try:
             return datetime.strptime(text, fmt).date().isoformat()

@@ -32,17 +32,22 @@ def has_class(name: str) -> str:
 
 
 OUTSIDE_CHROME = "not(ancestor::nav or ancestor::footer or ancestor::aside)"
-_DATE_XPATHS = (
-    ".//time/@datetime",
-    ".//*[@itemprop='datePublished']/@content",
-    ".//*[@itemprop='datePublished']/@datetime",
-    f".//*[{has_class('dt-published')}]/@datetime",
-    f".//*[{has_class('dt-published')} or {has_class('published')}]/@title",
-    ".//*[@data-date]/@data-date",
-    ".//time/text()",
-    f".//*[{has_class('published')} or {has_class('date')} or {has_class('post-date')}]/text()",
+_LINKS = etree.XPath(".//a[@href]")
+_DATE_XPATHS = tuple(
+    etree.XPath(xpath)
+    for xpath in (
+        ".//time/@datetime",
+        ".//*[@itemprop='datePublished']/@content",
+        ".//*[@itemprop='datePublished']/@datetime",
+        f".//*[{has_class('dt-published')}]/@datetime",
+        f".//*[{has_class('dt-published')} or {has_class('published')}]/@title",
+        ".//*[@data-date]/@data-date",
+        ".//time/text()",
+        f".//*[{has_class('published')} or {has_class('date')} or {has_class('post-date')}]/text()",
+    )
 )
 _PIN_CLASSES = ("sticky", "pinned", "is-pinned", "post-pinned", "pinned-post")
+_SHORT_LABELS = etree.XPath(".//*[not(*)][string-length(normalize-space()) < 14]/text()")
 _PIN_TEXTS = frozenset({"pinned", "pinned post", "📌", "sticky", "featured post"})
 # A badge inside the entry: class or test id naming a pin (Medium, dev.to, Tumblr themes).
 _PIN_MARKS = etree.XPath(
@@ -71,7 +76,7 @@ def entry_date(container: etree._Element | None) -> str | None:
     if container is None:
         return None
     for xpath in _DATE_XPATHS:
-        for value in container.xpath(xpath):
+        for value in xpath(container):
             parsed = parse_date(clean_text(str(value)))
             if parsed:
                 return parsed
@@ -99,7 +104,7 @@ def is_pinned(container: etree._Element | None) -> bool:
     classes = set((container.get("class") or "").lower().split())
     if classes & set(_PIN_CLASSES) or _PIN_MARKS(container):
         return True
-    labels = container.xpath(".//*[not(*)][string-length(normalize-space()) < 14]/text()")
+    labels = _SHORT_LABELS(container)
     return any(clean_text(str(label)).lower().strip(":") in _PIN_TEXTS for label in labels[:40])
 
 
@@ -121,7 +126,7 @@ def entries_from_anchors(anchors: Iterable[Any], base: str) -> list[Entry]:
             continue
         anchor = match
         if anchor.get("href") is None:  # a selector that matched a container: its first link
-            links = anchor.xpath(".//a[@href]")
+            links = _LINKS(anchor)
             if not links:
                 continue
             anchor = links[0]
@@ -165,27 +170,32 @@ def json_ld_entries(doc: etree._Element, base: str) -> list[Entry]:
 
 # -- microformats -------------------------------------------------------------------------------
 
-_ENTRY_LINK_XPATHS = (
-    f".//a[{has_class('u-url')}][@href]",
-    f".//*[{has_class('p-name')}]/descendant-or-self::a[@href]",
-    f".//*[{has_class('entry-title')}]/descendant-or-self::a[@href]",
-    ".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]",
-    f".//*[{has_class('wp-block-post-title')}]//a[@href]",
-    ".//*[self::h1 or self::h2 or self::h3]//a[@href]",
+_ENTRY_CONTAINERS = etree.XPath(
+    f"//*[{has_class('h-entry')} or {has_class('hentry')}][{OUTSIDE_CHROME}]"
+)
+_ENTRY_ANCESTOR = etree.XPath(f"ancestor::*[{has_class('h-entry')} or {has_class('hentry')}][1]")
+_ENTRY_LINK_XPATHS = tuple(
+    etree.XPath(xpath)
+    for xpath in (
+        f".//a[{has_class('u-url')}][@href]",
+        f".//*[{has_class('p-name')}]/descendant-or-self::a[@href]",
+        f".//*[{has_class('entry-title')}]/descendant-or-self::a[@href]",
+        ".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]",
+        f".//*[{has_class('wp-block-post-title')}]//a[@href]",
+        ".//*[self::h1 or self::h2 or self::h3]//a[@href]",
+    )
 )
 
 
 def microformat_entries(doc: etree._Element, base: str) -> list[Entry]:
     """Posts marked up as ``h-entry`` (microformats2) or ``hentry`` (classic)."""
-    containers = doc.xpath(
-        f"//*[{has_class('h-entry')} or {has_class('hentry')}][{OUTSIDE_CHROME}]"
-    )
+    containers = _ENTRY_CONTAINERS(doc)
     entries = []
     for container in containers:
-        if container.xpath(f"ancestor::*[{has_class('h-entry')} or {has_class('hentry')}]"):
+        if _ENTRY_ANCESTOR(container):
             continue  # an entry inside an entry is a comment or a quote
         for xpath in _ENTRY_LINK_XPATHS:
-            links = container.xpath(xpath)
+            links = xpath(container)
             url = resolve_link(links[0].get("href"), base) if links else None
             if url:
                 entries.append(Entry(url, entry_date(container), is_pinned(container)))

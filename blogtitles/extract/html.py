@@ -10,6 +10,8 @@ from lxml import etree
 from w3lib.url import url_query_cleaner
 
 _SPACE_RE = re.compile(r"\s+")
+_BASE_HREF = etree.XPath("//head/base/@href")
+TITLE = etree.XPath("//title")
 
 
 def parse_html(html: str | bytes) -> etree._Element | None:
@@ -29,7 +31,7 @@ def parse_html(html: str | bytes) -> etree._Element | None:
 
 def base_url(doc: etree._Element, url: str) -> str:
     """The URL relative links resolve against: ``<base href>`` when present, else ``url``."""
-    for value in doc.xpath("//head/base/@href"):
+    for value in _BASE_HREF(doc):
         href = str(value).strip()
         if href:
             return urljoin(url, href)

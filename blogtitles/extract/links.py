@@ -38,6 +38,7 @@ from blogtitles.extract.entries import (
 )
 from blogtitles.extract.feeds import looks_like_feed, read_feed
 from blogtitles.extract.html import (
+    TITLE,
     base_url,
     clean_article_url,
     clean_text,
@@ -266,7 +267,7 @@ def index_blog_title(doc: etree._Element) -> str:
             name = text_value(node.get("name"))
             if name:
                 return name
-    titles = doc.xpath("//title")
+    titles = TITLE(doc)
     return clean_text(titles[0].text_content()) if titles else ""
 
 

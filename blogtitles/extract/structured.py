@@ -10,6 +10,9 @@ from lxml import etree
 
 from blogtitles.extract.html import clean_text
 
+_JSON_LD = etree.XPath("//script[@type='application/ld+json']")
+_META = etree.XPath("//meta[@property=$n or @name=$n or @itemprop=$n]/@content")
+
 #: JSON-LD types that are an article (a blog post).
 ARTICLE_TYPES = frozenset(
     {"Article", "BlogPosting", "NewsArticle", "TechArticle", "SocialMediaPosting", "Report"}
@@ -19,7 +22,7 @@ ARTICLE_TYPES = frozenset(
 def json_ld_nodes(doc: etree._Element) -> list[dict[str, Any]]:
     """Every JSON-LD object of the page, ``@graph`` members included; broken blocks skipped."""
     nodes: list[dict[str, Any]] = []
-    for script in doc.xpath("//script[@type='application/ld+json']"):
+    for script in _JSON_LD(doc):
         text = (script.text or "").strip()
         if not text:
             continue
@@ -71,7 +74,7 @@ def url_value(value: Any) -> str:
 def meta_content(doc: etree._Element, *names: str) -> str:
     """The first non-empty ``<meta property|name|itemprop=NAME content>`` among ``names``."""
     for name in names:
-        for value in doc.xpath("//meta[@property=$n or @name=$n or @itemprop=$n]/@content", n=name):
+        for value in _META(doc, n=name):
             text = clean_text(str(value))
             if text:
                 return text

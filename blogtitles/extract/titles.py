@@ -17,7 +17,7 @@ from lxml import etree
 
 from blogtitles.extract.dates import parse_date
 from blogtitles.extract.entries import first_date_text, has_class
-from blogtitles.extract.html import clean_text, element_text, heading_text, parse_html
+from blogtitles.extract.html import TITLE, clean_text, element_text, heading_text, parse_html
 from blogtitles.extract.rules import SiteRule
 from blogtitles.extract.structured import (
     ARTICLE_TYPES,
@@ -45,11 +45,14 @@ _HOME_LINKS = etree.XPath(
     "//a[@rel='home'] | //*[contains(@class, 'site-title') or contains(@class, 'site-name')"
     " or contains(@class, 'logo')]/descendant-or-self::a | //header//h1/a | //header//a[@href='/']"
 )
-_DATE_XPATHS = (
-    "//article//time/@datetime",
-    f"//*[{has_class('dt-published')}]/@datetime",
-    "//time[@itemprop='datePublished']/@datetime",
-    "//time/@datetime",
+_DATE_XPATHS = tuple(
+    etree.XPath(xpath)
+    for xpath in (
+        "//article//time/@datetime",
+        f"//*[{has_class('dt-published')}]/@datetime",
+        "//time[@itemprop='datePublished']/@datetime",
+        "//time/@datetime",
+    )
 )
 
 
@@ -103,7 +106,7 @@ def _candidates(
         "",
     )
     found.append(("h1", heading))
-    titles = doc.xpath("//title")
+    titles = TITLE(doc)
     if titles:
         found.append(("title", strip_site_name(element_text(titles[0]), site_name)))
     return [(signal, text) for signal, text in found if text]
@@ -157,7 +160,7 @@ def _published(doc: etree._Element, nodes: list[dict]) -> str | None:
     if value and parse_date(value):
         return parse_date(value)
     for xpath in _DATE_XPATHS:
-        for found in doc.xpath(xpath)[:1]:
+        for found in xpath(doc)[:1]:
             parsed = parse_date(clean_text(str(found)))
             if parsed:
                 return parsed

@@ -24,6 +24,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--blogs", type=int, default=200, help="number of normal sample blogs")
     parser.add_argument("--latency", type=float, default=0.1, help="seconds before each answer")
     parser.add_argument("--seed", type=int, default=1, help="seed of titles and dates")
+    parser.add_argument(
+        "--blogs-per-host", type=int, default=1, help="normal blogs sharing one host (default 1)"
+    )
     parser.add_argument("--list-file", type=Path, help="write the blog list (one URL a line) here")
     parser.add_argument(
         "--no-specials", action="store_true", help="list only normal blogs (no failing ones)"
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     from twisted.internet import reactor
 
-    blogs = farm_blogs(args.blogs, args.seed)
+    blogs = farm_blogs(args.blogs, args.seed, args.blogs_per_host)
     farm = BlogFarm(blogs, args.latency, alias_target=make_blog(0, seed=args.seed))
     if args.fixtures:
         farm.serve_fixture_sites(load_fixture_sites())
@@ -57,7 +60,12 @@ def main(argv: list[str] | None = None) -> None:
     refused_port = refused.getsockname()[1]
     if args.list_file:
         listing = farm_listing(
-            args.blogs, port, refused_port, args.seed, specials=not args.no_specials
+            args.blogs,
+            port,
+            refused_port,
+            args.seed,
+            specials=not args.no_specials,
+            blogs_per_host=args.blogs_per_host,
         )
         args.list_file.write_text(
             "".join(listed.line + "\n" for listed in listing), encoding="utf-8"

@@ -137,13 +137,26 @@ def make_title(rng: random.Random, number: int) -> str:
     return rng.choice(_FRAMES).format(subject, n=number % 9 + 2)
 
 
-def make_blog(index: int, engine: str | None = None, kind: str = "normal", seed: int = 1) -> Blog:
-    """The blog number ``index`` (normal blogs) or the special blog of ``kind``."""
+def make_blog(
+    index: int,
+    engine: str | None = None,
+    kind: str = "normal",
+    seed: int = 1,
+    blogs_per_host: int = 1,
+) -> Blog:
+    """The blog number ``index`` (normal blogs) or the special blog of ``kind``.
+
+    With ``blogs_per_host`` > 1, normal blogs share hosts (``site-00004.farm.test``), each under
+    its own path (``/wordpress-00042/``), as blogs on one platform do.
+    """
     rng = random.Random(f"{seed}:{kind}:{index}")
     engine = _KIND_ENGINES.get(kind) or engine or ENGINES[index % len(ENGINES)]
     has_sticky = kind in ("sticky", "feed-broken") or (engine == "wordpress" and index % 10 == 6)
     host = f"{engine}-{index:05d}.{DOMAIN}" if kind == "normal" else f"{kind}.{DOMAIN}"
     base_path = "/blog/" if engine == "jekyll" else "/"
+    if kind == "normal" and blogs_per_host > 1:
+        host = f"site-{index // blogs_per_host:05d}.{DOMAIN}"
+        base_path = f"/{engine}-{index:05d}{base_path}"
     if kind == "moved":
         base_path = "/new-home/"
     posts = []
@@ -168,8 +181,8 @@ def special_blogs(seed: int = 1) -> list[Blog]:
     ]
 
 
-def normal_blogs(count: int, seed: int = 1) -> Iterator[Blog]:
-    return (make_blog(i, seed=seed) for i in range(count))
+def normal_blogs(count: int, seed: int = 1, blogs_per_host: int = 1) -> Iterator[Blog]:
+    return (make_blog(i, seed=seed, blogs_per_host=blogs_per_host) for i in range(count))
 
 
 def _slugify(title: str) -> str:

@@ -41,16 +41,25 @@ def listed_url(blog: Blog, port: int, refused_port: int) -> str:
     return f"http://{blog.host}:{port}{path}"
 
 
-def farm_blogs(count: int, seed: int = 1) -> list[Blog]:
+def farm_blogs(count: int, seed: int = 1, blogs_per_host: int = 1) -> list[Blog]:
     """Every blog the farm serves: ``count`` normal ones, then one of each special kind."""
-    return [*normal_blogs(count, seed), *special_blogs(seed)]
+    return [*normal_blogs(count, seed, blogs_per_host), *special_blogs(seed)]
 
 
 def farm_listing(
-    count: int, port: int, refused_port: int, seed: int = 1, *, specials: bool = True
+    count: int,
+    port: int,
+    refused_port: int,
+    seed: int = 1,
+    *,
+    specials: bool = True,
+    blogs_per_host: int = 1,
 ) -> list[Listed]:
     """The list file's lines: normal blogs, special blogs, invalid lines and one duplicate line."""
-    blogs = farm_blogs(count, seed) if specials else list(normal_blogs(count, seed))
+    if specials:
+        blogs = farm_blogs(count, seed, blogs_per_host)
+    else:
+        blogs = list(normal_blogs(count, seed, blogs_per_host))
     listing = []
     for blog in blogs:
         url = listed_url(blog, port, refused_port)

@@ -25,12 +25,14 @@ class FarmProcess:
         *,
         specials: bool = True,
         fixtures: bool = False,
+        blogs_per_host: int = 1,
         seed: int = 1,
         startup_timeout: float = 60.0,
     ) -> None:
         self.blogs, self.latency, self.list_file = blogs, latency, list_file
         self.specials, self.seed, self.startup_timeout = specials, seed, startup_timeout
         self.fixtures = fixtures
+        self.blogs_per_host = blogs_per_host
         self.port = self.refused_port = 0
         self.process: subprocess.Popen[str] | None = None
 
@@ -45,6 +47,7 @@ class FarmProcess:
             str(self.blogs),
         ]
         command += ["--latency", str(self.latency), "--seed", str(self.seed)]
+        command += ["--blogs-per-host", str(self.blogs_per_host)]
         if self.list_file is not None:
             command += ["--list-file", str(self.list_file)]
         if not self.specials:

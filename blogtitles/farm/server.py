@@ -66,7 +66,11 @@ class BlogFarm(Resource):
             from twisted.internet import reactor as default_reactor
 
             reactor = default_reactor  # type: ignore[assignment]
-        self.blogs: dict[str, Blog] = {blog.host: blog for blog in blogs}
+        self.blogs: dict[str, list[Blog]] = {}
+        for blog in blogs:
+            self.blogs.setdefault(blog.host, []).append(blog)
+        for hosted in self.blogs.values():  # longest base path first: the most specific wins
+            hosted.sort(key=lambda blog: len(blog.base_path), reverse=True)
         self.latency = latency
         self.alias_target = alias_target
         self.reactor: Any = reactor
@@ -95,7 +99,10 @@ class BlogFarm(Resource):
 
     def reply(self, host: str, path: str, origin: str) -> Reply:
         """The reply to ``GET path`` on ``host`` (pure: no I/O)."""
-        blog = self.blogs.get(host)
+        hosted = self.blogs.get(host, [])
+        blog = next(
+            (b for b in hosted if path.startswith(b.base_path)), hosted[-1] if hosted else None
+        )
         if blog is None:
             return NOT_FOUND
         if path == "/robots.txt":

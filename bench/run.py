@@ -1,0 +1,361 @@
+"""``make bench``: how long n blogs take, concurrent against sequential, and against the ideal.
+
+For each n and latency L, with the sample farm in its own process on 127.0.0.1:
+
+- ``sequential``: the seed's naive loop (``bench/sequential.py``), run up to n = 100 and
+  extrapolated linearly beyond (it is 2n page waits in a row);
+- ``peer``: a plain asyncio + aiohttp + lxml crawler (``bench/peer.py``), C downloads in flight;
+- ``scrapy``: the real ``scrapy crawl blogs`` with the project's settings, pipelines and feed export.
+
+Medians of R repetitions (min–max), wall time, CPU (user + system) and peak RSS of each client
+process (from ``wait4``), the farm's CPU, and the ideal 2L·⌈n/C⌉. Writes ``output/bench.json``
+and ``output/bench.png``. A benchmark, not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from blogtitles.farm.listing import farm_listing
+from blogtitles.farm.process import FarmProcess
+
+ROOT = Path(__file__).resolve().parent.parent
+RESOLVER = "TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver"
+CLIENTS = ("sequential", "peer", "scrapy")
+
+
+@dataclass
+class Run:
+    """One run of one client."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+    farm_cpu: float
+    ok: int
+
+
+@dataclass
+class Case:
+    """All runs of one client at one n and latency, summarised."""
+
+    client: str
+    n: int
+    latency: float
+    concurrency: int
+    runs: list[Run] = field(default_factory=list)
+    extrapolated: bool = False
+
+    def median(self, name: str) -> float:
+        return statistics.median(getattr(run, name) for run in self.runs)
+
+    def span(self, name: str) -> tuple[float, float]:
+        values = [getattr(run, name) for run in self.runs]
+        return min(values), max(values)
+
+    @property
+    def ideal(self) -> float:
+        return 2 * self.latency * math.ceil(self.n / self.concurrency)
+
+    @property
+    def pages(self) -> int:
+        return 2 * self.n
+
+
+def farm_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_client(command: list[str], farm: FarmProcess, out: Path, log: Path) -> Run:
+    """Run one client to the end; its own CPU and peak RSS come from ``wait4``."""
+    assert farm.process is not None
+    farm_before = farm_cpu(farm.process.pid)
+    started = time.monotonic()
+    with log.open("w") as log_handle:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log_handle, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.monotonic() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{command[2:4]} failed ({process.returncode}); see {log}")
+    ok = sum(
+        1 for line in out.read_text(encoding="utf-8").splitlines() if json.loads(line).get("title")
+    )
+    return Run(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        rss_mb=usage.ru_maxrss / 1024,
+        farm_cpu=farm_cpu(farm.process.pid) - farm_before,
+        ok=ok,
+    )
+
+
+def command_for(client: str, list_file: Path, out: Path, concurrency: int, log: Path) -> list[str]:
+    python = sys.executable
+    if client == "sequential":
+        return [python, "-m", "bench.sequential", str(list_file), str(out)]
+    if client == "peer":
+        return [python, "-m", "bench.peer", str(list_file), str(out), str(concurrency)]
+    return [
+        python, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}",
+        "-s", RESOLVER, "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"LOG_FILE={log}.scrapy",
+        "-s", "BLOGTITLES_PROGRESS_INTERVAL=0", "-O", str(out),
+    ]  # fmt: skip
+
+
+def measure(
+    client: str, n: int, farm: FarmProcess, latency: float, args: argparse.Namespace, work: Path
+) -> Case:
+    case = Case(client, n, latency, args.concurrency)
+    listing = farm_listing(
+        n, farm.port, farm.refused_port, specials=False, blogs_per_host=args.blogs_per_host
+    )
+    list_file = work / f"list-{n}.txt"
+    list_file.write_text("".join(listed.line + "\n" for listed in listing))
+    for rep in range(args.reps):
+        out = work / f"{client}-{n}-{latency}-{rep}.jsonl"
+        log = work / f"{client}-{n}-{latency}-{rep}.log"
+        case.runs.append(
+            run_client(command_for(client, list_file, out, args.concurrency, log), farm, out, log)
+        )
+        print(f"  {client:<10} n={n:<6} L={latency:<5} run {rep + 1}: {case.runs[-1].wall:7.2f} s, "
+              f"{case.runs[-1].ok}/{n} titles", flush=True)  # fmt: skip
+    return case
+
+
+def extrapolate(measured: Case, n: int) -> Case:
+    """The sequential loop at ``n`` from its time per blog at a smaller n (it is linear)."""
+    factor = n / measured.n
+    case = Case("sequential", n, measured.latency, measured.concurrency, extrapolated=True)
+    case.runs = [
+        Run(r.wall * factor, r.cpu * factor, r.rss_mb, r.farm_cpu * factor, n)
+        for r in measured.runs
+    ]
+    return case
+
+
+def latency_cases(args: argparse.Namespace, work: Path) -> list[Case]:
+    cases: list[Case] = []
+    biggest = max(args.sizes)
+    with FarmProcess(
+        blogs=biggest, latency=args.latency, specials=False, blogs_per_host=args.blogs_per_host
+    ) as farm:
+        for n in args.sizes:
+            for client in CLIENTS:
+                if client == "sequential" and n > args.sequential_max:
+                    base = max(
+                        (c for c in cases if c.client == "sequential" and not c.extrapolated),
+                        key=lambda c: c.n,
+                    )
+                    cases.append(extrapolate(base, n))
+                    continue
+                cases.append(measure(client, n, farm, args.latency, args, work))
+    return cases
+
+
+def cpu_cases(args: argparse.Namespace, work: Path) -> list[Case]:
+    n = args.cpu_pages // 2
+    with FarmProcess(
+        blogs=n, latency=0.0, specials=False, blogs_per_host=args.blogs_per_host
+    ) as farm:
+        return [measure(client, n, farm, 0.0, args, work) for client in ("peer", "scrapy")]
+
+
+def memory_case(args: argparse.Namespace, work: Path) -> Case:
+    n = args.memory_blogs
+    reps, args.reps = args.reps, 1
+    try:
+        with FarmProcess(
+            blogs=n,
+            latency=0.0,
+            specials=False,
+            blogs_per_host=args.blogs_per_host,
+            startup_timeout=300,
+        ) as farm:
+            return measure("scrapy", n, farm, 0.0, args, work)
+    finally:
+        args.reps = reps
+
+
+def fmt_span(case: Case, name: str, unit: str = "s") -> str:
+    low, high = case.span(name)
+    return f"{case.median(name):.2f} {unit} ({low:.2f}–{high:.2f})"
+
+
+def table(cases: list[Case]) -> list[dict[str, Any]]:
+    """One row per case, with the ratios the targets are stated in."""
+    rows = []
+    for case in cases:
+        peer = next(
+            (
+                c
+                for c in cases
+                if c.client == "peer" and c.n == case.n and c.latency == case.latency
+            ),
+            None,
+        )
+        seq = next(
+            (
+                c
+                for c in cases
+                if c.client == "sequential" and c.n == case.n and c.latency == case.latency
+            ),
+            None,
+        )
+        wall = case.median("wall")
+        rows.append({
+            "client": case.client + (" (extrapolated)" if case.extrapolated else ""),
+            "n": case.n,
+            "latency": case.latency,
+            "wall_s": wall,
+            "wall_min_max": case.span("wall"),
+            "ideal_s": case.ideal,
+            "x_ideal": wall / case.ideal if case.ideal else None,
+            "x_peer": wall / peer.median("wall") if peer else None,
+            "speedup_vs_sequential": seq.median("wall") / wall if seq else None,
+            "cpu_s": case.median("cpu"),
+            "cpu_ms_per_page": 1000 * case.median("cpu") / case.pages,
+            "pages_per_s": case.pages / wall,
+            "rss_mb": case.median("rss_mb"),
+            "farm_cpu_s": case.median("farm_cpu"),
+            "titles_ok": min(run.ok for run in case.runs),
+        })  # fmt: skip
+    return rows
+
+
+def print_table(title: str, rows: list[dict[str, Any]]) -> None:
+    def num(value: float | None, pattern: str = "{:.2f}") -> str:
+        return "-" if value is None else pattern.format(value)
+
+    print(f"\n{title}")
+    head = f"{'client':<26} {'n':>6} {'wall s (min–max)':>20} {'ideal':>6} {'×ideal':>7} {'×peer':>6} {'×seq':>7} {'CPU s':>7} {'ms/page':>8} {'pages/s':>8} {'RSS MB':>7} {'farm CPU':>8} {'ok':>6}"
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        low, high = row["wall_min_max"]
+        wall = f"{row['wall_s']:.2f} ({low:.2f}–{high:.2f})"
+        print(
+            f"{row['client']:<26} {row['n']:>6} {wall:>20} {row['ideal_s']:>6.1f} {num(row['x_ideal']):>7} "
+            f"{num(row['x_peer']):>6} {num(row['speedup_vs_sequential'], '{:.0f}'):>7} {row['cpu_s']:>7.2f} "
+            f"{row['cpu_ms_per_page']:>8.2f} {row['pages_per_s']:>8.0f} {row['rss_mb']:>7.0f} {row['farm_cpu_s']:>8.2f} "
+            f"{row['titles_ok']:>6}"
+        )  # fmt: skip
+
+
+def plot(rows: list[dict[str, Any]], latency: float, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(8, 5.5))
+    for client, style in (("sequential", "o-"), ("peer", "s-"), ("scrapy", "^-")):
+        points = sorted(
+            (r["n"], r["wall_s"], "extrapolated" in r["client"])
+            for r in rows
+            if r["client"].startswith(client) and r["latency"] == latency
+        )
+        if not points:
+            continue
+        measured = [(n, w) for n, w, e in points if not e]
+        extra = [(n, w) for n, w, e in points if e]
+        axes.plot(*zip(*measured, strict=True), style, label=f"{client} (measured)")
+        if extra:
+            joined = [measured[-1], *extra]
+            axes.plot(
+                *zip(*joined, strict=True),
+                "o--",
+                color=axes.lines[-1].get_color(),
+                label=f"{client} (extrapolated, linear)",
+            )
+    ideal = sorted({(r["n"], r["ideal_s"]) for r in rows if r["latency"] == latency})
+    axes.plot(*zip(*ideal, strict=True), "k:", label="ideal 2L·⌈n/C⌉")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("blogs (n)")
+    axes.set_ylabel("crawl time (s)")
+    axes.set_title(
+        f"Latest article of n blogs, {latency * 1000:.0f} ms per page: sequential vs concurrent"
+    )
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--sizes", default="10,100,1000,10000", help="numbers of blogs (n)")
+    parser.add_argument("--latency", type=float, default=0.1, help="L, seconds per page")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions per case")
+    parser.add_argument(
+        "--concurrency", type=int, default=128, help="C (the project's CONCURRENT_REQUESTS)"
+    )
+    parser.add_argument(
+        "--sequential-max", type=int, default=100, help="largest n run sequentially"
+    )
+    parser.add_argument(
+        "--cpu-pages", type=int, default=10000, help="pages of the L=0 run (0: skip)"
+    )
+    parser.add_argument(
+        "--memory-blogs", type=int, default=0, help="blogs of the memory run (0: skip)"
+    )
+    parser.add_argument("--blogs-per-host", type=int, default=10, help="farm blogs per host name")
+    parser.add_argument("--output", type=Path, default=ROOT / "output")
+    args = parser.parse_args(argv)
+    args.sizes = [int(size) for size in args.sizes.split(",")]
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="blogtitles-bench-") as tmp:
+        work = Path(tmp)
+        print(
+            f"Latency-bound: L={args.latency}s, C={args.concurrency}, n={args.sizes}, {args.reps} runs each"
+        )
+        cases = latency_cases(args, work)
+        if args.cpu_pages:
+            print(f"CPU-bound: L=0, {args.cpu_pages} pages")
+            cases += cpu_cases(args, work)
+        if args.memory_blogs:
+            print(f"Memory: {args.memory_blogs} blogs, L=0, one run")
+            cases.append(memory_case(args, work))
+    rows = table(cases)
+    print_table(
+        f"Latency-bound (L = {args.latency * 1000:.0f} ms, C = {args.concurrency})",
+        [r for r in rows if r["latency"] == args.latency],
+    )
+    print_table("CPU-bound and memory (L = 0)", [r for r in rows if r["latency"] == 0])
+    report = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "platform": sys.platform,
+        },
+        "settings": {k: v for k, v in vars(args).items() if k != "output"},
+        "rows": rows,
+        "cases": [asdict(case) for case in cases],
+    }
+    (args.output / "bench.json").write_text(json.dumps(report, indent=2, default=str))
+    plot(rows, args.latency, args.output / "bench.png")
+    print(f"\nWrote {args.output / 'bench.json'} and {args.output / 'bench.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
