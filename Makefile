@@ -5,17 +5,21 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
+SCRAPYD_VENV  := .venv-scrapyd
+SCRAPYD_STAMP := $(SCRAPYD_VENV)/.installed-$(shell cat requirements.txt requirements-scrapyd.txt constraints.txt | cksum | cut -d' ' -f1)
 BLOGS  ?= 200
 LATENCY ?= 0.1
 PORT   ?= 8800
 
-.PHONY: help venv demo test lint format farm crawl accuracy bench clean
+.PHONY: help venv scrapyd-venv demo test lint format farm crawl accuracy bench scrapyd scrapyd-stop clean
 
 help:
 	@echo "make demo     set up, start the sample farm, crawl it with scrapy, check every record"
 	@echo "make test     set up and run the tests (unit + real crawls against the farm)"
 	@echo "make accuracy the extractors on 19 real engines' pages: a table per engine"
 	@echo "make bench    sequential vs asyncio peer vs scrapy crawl, table + output/bench.png"
+	@echo "make scrapyd  start a local Scrapyd (127.0.0.1:6800, basic auth), deploy, print the curl"
+	@echo "make scrapyd-stop  stop it"
 	@echo "make lint     ruff check and format check"
 	@echo "make farm     serve the sample farm on 127.0.0.1:$(PORT) (BLOGS=, LATENCY=)"
 	@echo "make crawl    scrapy crawl blogs on blogs.txt (needs internet)"
@@ -28,10 +32,26 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 
 venv: $(STAMP)
 
+# Scrapyd in its own virtualenv (it needs setuptools < 81 for its eggs), with the project's
+# runtime requirements: Scrapyd runs the crawls with its own Python.
+$(SCRAPYD_STAMP): requirements.txt requirements-scrapyd.txt constraints.txt
+	test -x $(SCRAPYD_VENV)/bin/python || $(PYTHON) -m venv $(SCRAPYD_VENV)
+	$(SCRAPYD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-scrapyd.txt -c constraints.txt
+	rm -f $(SCRAPYD_VENV)/.installed-*
+	touch $@
+
+scrapyd-venv: $(SCRAPYD_STAMP)
+
+scrapyd: venv scrapyd-venv
+	$(PY) tools/scrapyd_local.py
+
+scrapyd-stop:
+	$(PY) tools/scrapyd_local.py stop
+
 demo: venv
 	$(PY) -m blogtitles.farm.demo --blogs $(BLOGS) --latency $(LATENCY)
 
-test: venv lint
+test: venv scrapyd-venv lint
 	$(PY) -m pytest
 	$(PY) -m blogtitles.farm.accuracy
 

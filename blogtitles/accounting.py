@@ -18,6 +18,7 @@ INPUTS_DUPLICATE: Final = PREFIX + "inputs/duplicate"
 RECORDS_PREFIX: Final = PREFIX + "records/"
 DROPPED_DUPLICATE: Final = PREFIX + "dropped/duplicate_article"
 DROPPED_INVALID: Final = PREFIX + "dropped/invalid_record"
+DROPPED_UNCHANGED: Final = PREFIX + "dropped/unchanged"
 BALANCED: Final = PREFIX + "summary/balanced"
 #: Requests the spider made, by kind (robots.txt is Scrapy's and not counted).
 REQUESTS_PREFIX: Final = PREFIX + "requests/"
@@ -36,6 +37,7 @@ class Summary:
     duplicate_inputs: int = 0
     duplicate_articles: int = 0
     invalid_records: int = 0
+    unchanged: int = 0
     records: dict[str, int] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=dict)
     blogs_fetched: int = 0
@@ -49,6 +51,7 @@ class Summary:
             duplicate_inputs=int(stats.get(INPUTS_DUPLICATE, 0)),
             duplicate_articles=int(stats.get(DROPPED_DUPLICATE, 0)),
             invalid_records=int(stats.get(DROPPED_INVALID, 0)),
+            unchanged=int(stats.get(DROPPED_UNCHANGED, 0)),
             blogs_fetched=int(stats.get(BLOGS_FETCHED, 0)),
             records={
                 key[len(RECORDS_PREFIX) :]: int(value)
@@ -78,6 +81,7 @@ class Summary:
             + self.duplicate_inputs
             + self.duplicate_articles
             + self.invalid_records
+            + self.unchanged
         )
 
     @property
@@ -100,6 +104,7 @@ class Summary:
             ("duplicate inputs", str(self.duplicate_inputs)),
             ("duplicate articles", str(self.duplicate_articles)),
             ("invalid records", str(self.invalid_records)),
+            ("unchanged (incremental)", str(self.unchanged)),
             ("requests per blog", self._requests_line()),
             (
                 "accounted for",

@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
@@ -160,23 +161,38 @@ def _read_head(path: Path, size: int = _SNIFF_BYTES) -> bytes:
         raise InputListError(f"cannot read blog list {path}: {exc.strerror or exc}") from None
 
 
+def open_packaged_list(name: str = "blogs.txt") -> Iterator[BlogInput]:
+    """The list shipped inside the package (and so inside a Scrapyd egg), read as a resource."""
+    resource = resources.files("blogtitles").joinpath(name)
+    try:
+        data = resource.read_bytes()
+    except OSError as exc:
+        raise InputListError(f"packaged blog list {name} cannot be read: {exc}") from None
+    return _iter_text_lines(io.BytesIO(data), f"blogtitles/{name}")
+
+
 def _iter_text(path: Path) -> Iterator[BlogInput]:
     """One URL a line; ``#`` starts a comment; blank lines are skipped; bytes decoded per line."""
     with path.open("rb") as handle:
-        for number, line_bytes in enumerate(handle, start=1):
-            source = f"{path.name}:{number}"
-            raw_line = line_bytes
-            if number == 1 and raw_line.startswith(codecs.BOM_UTF8):
-                raw_line = raw_line[len(codecs.BOM_UTF8) :]
-            try:
-                line = raw_line.decode("utf-8")
-            except UnicodeDecodeError:
-                shown = raw_line.decode("utf-8", "replace").strip()[:80]
-                yield BlogInput(source, shown, error="line is not valid UTF-8 text (binary data?)")
-                continue
-            value = strip_comment(line)
-            if value:
-                yield make_input(source, value)
+        yield from _iter_text_lines(handle, path.name)
+
+
+def _iter_text_lines(handle: Iterable[bytes], name: str) -> Iterator[BlogInput]:
+    """The entries of a plain-text list, read line by line from a binary stream."""
+    for number, line_bytes in enumerate(handle, start=1):
+        source = f"{name}:{number}"
+        raw_line = line_bytes
+        if number == 1 and raw_line.startswith(codecs.BOM_UTF8):
+            raw_line = raw_line[len(codecs.BOM_UTF8) :]
+        try:
+            line = raw_line.decode("utf-8")
+        except UnicodeDecodeError:
+            shown = raw_line.decode("utf-8", "replace").strip()[:80]
+            yield BlogInput(source, shown, error="line is not valid UTF-8 text (binary data?)")
+            continue
+        value = strip_comment(line)
+        if value:
+            yield make_input(source, value)
 
 
 def strip_comment(line: str) -> str:

@@ -9,6 +9,8 @@ many different hosts. So concurrency is high across hosts and low per host, and 
 between the two or three requests a host sees.
 """
 
+from pathlib import Path as _Path
+
 from blogtitles import items as _items
 
 BOT_NAME = "blogtitles"
@@ -69,11 +71,18 @@ ITEM_PIPELINES = {
     "blogtitles.pipelines.ValidateRecordPipeline": 100,
     "blogtitles.pipelines.CleanTitlePipeline": 200,
     "blogtitles.pipelines.DedupeArticlePipeline": 300,
+    # Off unless -a since=last or BLOGTITLES_STATE_PATH: see blogtitles/state.py.
+    "blogtitles.state.IncrementalPipeline": 400,
 }
 EXTENSIONS = {
     "blogtitles.extensions.CrawlSummary": 500,
     "blogtitles.extensions.CrawlProgress": 510,
 }
+# `scrapy genspider -t blog NAME DOMAIN` makes a spider from blogtitles/templates/spiders/blog.tmpl.
+TEMPLATES_DIR = str(_Path(__file__).parent / "templates")
+# `scrapy check`: @blog_url takes the URL from an environment variable (see contracts.py).
+SPIDER_CONTRACTS = {"blogtitles.contracts.BlogUrlContract": 10}
+
 # Expected duplicates and invalid records are counted in the summary; log them at INFO.
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 
@@ -95,6 +104,9 @@ LOG_LEVEL = "INFO"
 # -- blogtitles' own settings --------------------------------------------------------------------
 # The list read when neither -a urls_file nor -a urls is given.
 BLOGTITLES_URLS_FILE = "blogs.txt"
+# Incremental runs: the SQLite state of the newest article per blog ("" = off, unless
+# -a since=last, which uses output/state.sqlite3).
+BLOGTITLES_STATE_PATH = ""
 # A TOML file of per-site selectors that win over every extraction signal ("" = none).
 BLOGTITLES_SITE_RULES = ""
 # start() pauses reading the list while this many requests wait in the scheduler (0: no limit).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -90,3 +91,10 @@ def crawl_farm(*args: str, timeout: float = 240, cwd: Path = ROOT) -> CrawlResul
         timeout=timeout,
         cwd=cwd,
     )
+
+
+def requests_per_blog(log: str) -> float:
+    """The ``requests per blog`` figure of a crawl's summary."""
+    found = re.search(r"requests per blog:\s+([\d.]+)", log)
+    assert found is not None, "no summary in the log"
+    return float(found.group(1))

@@ -16,7 +16,7 @@ from blogtitles.farm.listing import check_records, farm_listing, record_key
 from blogtitles.farm.process import FarmProcess
 from blogtitles.inputs import normalize_blog_url
 from blogtitles.items import RECORD_FIELDS
-from tests.conftest import Farm, crawl_farm, run_scrapy
+from tests.conftest import Farm, crawl_farm, requests_per_blog, run_scrapy
 
 pytestmark = pytest.mark.integration
 
@@ -151,7 +151,7 @@ def test_missing_list_file_is_a_one_line_error(tmp_path: Path) -> None:
         "crawl", "blogs", "-a", f"urls_file={tmp_path / 'nope.txt'}", "-O", str(tmp_path / "x.json")
     )
     assert result.returncode == 1
-    assert f"error: blog list not found: {tmp_path / 'nope.txt'}" in result.stderr
+    assert f"Cannot start: blog list not found: {tmp_path / 'nope.txt'}" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -283,10 +283,9 @@ def test_real_engine_sites_crawl_like_the_unit_tests(tmp_path: Path) -> None:
         elif record["published"][:10] != site.published:
             problems.append(f"{site.slug}: published {record['published']!r}")
     assert problems == []
-    per_blog = re.search(r"requests per blog:\s+([\d.]+)", result.log)
-    assert per_blog is not None
-    print(f"\nreal engines: {len(sites)} sites, {per_blog.group(1)} requests per blog")
-    assert float(per_blog.group(1)) <= 2.3
+    per_blog = requests_per_blog(result.log)
+    print(f"\nreal engines: {len(sites)} sites, {per_blog:.2f} requests per blog")
+    assert per_blog <= 2.3
 
 
 def test_input_articles_skips_the_index(farm: Farm, tmp_path: Path) -> None:
@@ -311,7 +310,7 @@ def test_input_articles_skips_the_index(farm: Farm, tmp_path: Path) -> None:
             "input:articles",
         )
         assert record["published"][:10] == str(listed.blog.newest.published)  # type: ignore[union-attr]
-    assert "requests per blog:  1.00" in result.log
+    assert requests_per_blog(result.log) == 1.0
 
 
 def test_bad_input_kind_is_a_one_line_error(tmp_path: Path) -> None:
@@ -319,7 +318,7 @@ def test_bad_input_kind_is_a_one_line_error(tmp_path: Path) -> None:
         "crawl", "blogs", "-a", "urls=a.test", "-a", "input=pages", "-O", str(tmp_path / "x.json")
     )
     assert result.returncode == 1
-    assert "error: -a input='pages': use one of blogs, articles" in result.stderr
+    assert "Cannot start: -a input='pages': use one of blogs, articles" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -358,5 +357,5 @@ def test_bad_site_rules_file_is_a_one_line_error(tmp_path: Path) -> None:
         str(tmp_path / "x.json"),
     )
     assert result.returncode == 1
-    assert "error: bad selector" in result.stderr
+    assert "Cannot start: bad selector" in result.stderr
     assert "Traceback" not in result.stderr

@@ -4,6 +4,7 @@ when the end-of-run summary does not add up (a blog without its record)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,8 @@ from scrapy.exceptions import UsageError
 from blogtitles import accounting
 from blogtitles.extract.rules import SiteRuleError
 from blogtitles.inputs import InputListError
+
+logger = logging.getLogger(__name__)
 
 #: Problems with what the user gave (list file, arguments, rules file): one line, no traceback.
 STARTUP_ERRORS = (InputListError, SiteRuleError)
@@ -43,23 +46,28 @@ class Command(ScrapyCrawlCommand):
         if self.crawler_process.bootstrap_failed or not balanced:
             self.exitcode = 1
 
-    @staticmethod
-    def _report_bad_input(failure: Failure) -> Any:
+    def _report_bad_input(self, failure: Failure) -> Any:
         """An unreadable blog list ends the run with one line on stderr, not a traceback."""
         if failure.check(*STARTUP_ERRORS):
-            print(f"error: {failure.value}", file=sys.stderr)
+            self._report(failure.value)
             return None
         return failure
 
-    @staticmethod
-    def _report_bad_input_task(task: asyncio.Future[Any]) -> None:
+    def _report(self, error: BaseException) -> None:
+        """One line: in the log (a Scrapyd job's log file, say), and on stderr when the log goes
+        to a file, so a terminal user sees it too."""
+        logger.error("Cannot start: %s", error)
+        if self.settings.get("LOG_FILE"):
+            print(f"error: {error}", file=sys.stderr)
+
+    def _report_bad_input_task(self, task: asyncio.Future[Any]) -> None:
         """The same for the asyncio task of ``AsyncCrawlerProcess``; other errors keep their
         traceback (asyncio logs them)."""
         if task.cancelled():
             return
         error = task.exception()  # retrieved: asyncio will not print it again
         if isinstance(error, STARTUP_ERRORS):
-            print(f"error: {error}", file=sys.stderr)
+            self._report(error)
         elif error is not None:
             task.get_loop().call_exception_handler(
                 {"message": "Crawl failed", "exception": error, "future": task}

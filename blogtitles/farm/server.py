@@ -6,9 +6,11 @@ of slow requests at once. Special blogs fail the way their kind says (``catalog.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
@@ -16,7 +18,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from blogtitles.farm import engines
-from blogtitles.farm.catalog import DOMAIN, Blog
+from blogtitles.farm.catalog import DOMAIN, Blog, Post
 from blogtitles.farm.fixtures import FixtureSite
 
 _PAGE_RE = re.compile(r"^page/(\d+)/$")
@@ -46,6 +48,8 @@ def redirect(location: str, status: int = 301) -> Reply:
     return Reply(status=status, headers={"Location": location}, body=b"Moved")
 
 
+#: ``POST``/``GET`` here (on a blog's host) publishes a new newest post on that blog.
+PUBLISH_PATH = "/_farm/publish"
 NOT_FOUND = Reply(status=404, body=b"<h1>Not found</h1>", headers={"Content-Type": "text/html"})
 
 
@@ -76,6 +80,19 @@ class BlogFarm(Resource):
         self.reactor: Any = reactor
         self.fixture_sites: dict[str, FixtureSite] = {}
 
+    def publish(self, host: str, base_path: str | None = None) -> Post:
+        """Publish a new newest post on the blog at ``host`` (and ``base_path`` if shared)."""
+        hosted = self.blogs[host]
+        blog = next((b for b in hosted if base_path in (None, b.base_path)), hosted[0])
+        number = sum(1 for post in blog.posts if post.slug.startswith("fresh-post-")) + 1
+        post = Post(
+            slug=f"fresh-post-{number}-{host.split('.', maxsplit=1)[0]}",
+            title=f"Fresh post n°{number} – “{blog.name}”",
+            published=blog.newest.published + timedelta(days=number),
+        )
+        hosted[hosted.index(blog)] = replace(blog, posts=(post, *blog.posts))
+        return post
+
     def serve_fixture_sites(self, sites: Iterable[FixtureSite]) -> None:
         """Also serve the real engines' fixture sites, each on its ``<slug>.fixtures.test``."""
         self.fixture_sites.update((site.host, site) for site in sites)
@@ -84,6 +101,11 @@ class BlogFarm(Resource):
         host = (request.getHeader("host") or "").split(":", 1)[0].lower()
         port = request.getHost().port
         path = request.path.decode("latin-1")
+        if path == PUBLISH_PATH:
+            base = (request.args.get(b"path") or [b""])[0].decode("utf-8")
+            post = self.publish(host, base or None)
+            request.setHeader("Content-Type", "application/json")
+            return json.dumps({"host": host, "slug": post.slug, "title": post.title}).encode()
         if host in self.fixture_sites:
             reply = static_reply(self.fixture_sites[host], path, port)
         else:

@@ -20,7 +20,13 @@ from blogtitles.extract import ArticleLink, ArticleTitle, IndexPage, analyze_ind
 from blogtitles.extract.feeds import looks_like_feed, read_feed
 from blogtitles.extract.links import choose_entry
 from blogtitles.extract.rules import SiteRule, SiteRules
-from blogtitles.inputs import BlogInput, InputListError, count_entries, iter_inline, open_blog_list
+from blogtitles.inputs import (
+    BlogInput,
+    InputListError,
+    iter_inline,
+    open_blog_list,
+    open_packaged_list,
+)
 from blogtitles.items import BlogRecord
 from blogtitles.seen import SeenUrls
 from blogtitles.spiders.records import ARTICLE, FEED, INDEX, error_record, is_document, not_html
@@ -45,25 +51,30 @@ class BlogTitlesSpider(scrapy.Spider):
     Spider arguments: ``urls_file`` (a list file, default setting ``BLOGTITLES_URLS_FILE``),
     ``urls`` (comma-separated URLs, instead of a file), ``format`` (``text``, ``csv``, ``opml``;
     detected when omitted), ``input`` (``blogs``: index pages, the default; ``articles``: each
-    URL is an article page, its title is extracted directly).
+    URL is an article page, its title is extracted directly), ``since`` (``last``: report only
+    blogs whose newest article changed since the last successful run, see :mod:`blogtitles.state`).
     """
 
     #: Per-site selectors, ``{"example.com/blog/": {"article": "css", "title": "xpath:..."}}``;
     #: merged over the rules file named by ``BLOGTITLES_SITE_RULES``.
     site_rules: ClassVar[Mapping[str, Mapping[str, str]]] = {}
 
-    def __init__(
+    def __init__(  # noqa: PLR0917 - Scrapy passes -a arguments by keyword
         self,
         name: str | None = None,
         urls_file: str | None = None,
         urls: str | None = None,
         format: str | None = None,  # noqa: A002 - the argument users type is -a format=...
         input: str = "blogs",  # noqa: A002 - the argument users type is -a input=...
+        since: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(name, **kwargs)
         if input not in INPUT_KINDS:
             raise InputListError(f"-a input={input!r}: use one of {', '.join(INPUT_KINDS)}")
+        if since not in ("", "last"):
+            raise InputListError(f"-a since={since!r}: the only value is 'last'")
+        self.since = since
         self.urls_file = urls_file
         self.urls = urls
         self.list_format = format or None
@@ -81,25 +92,33 @@ class BlogTitlesSpider(scrapy.Spider):
 
     # -- input ---------------------------------------------------------------------------------
 
-    def list_path(self) -> Path:
+    def list_path(self) -> Path | None:
         """The list file to read: ``-a urls_file``, else ``BLOGTITLES_URLS_FILE``.
 
-        A relative default is looked up in the working directory, then beside ``scrapy.cfg``.
+        A relative default is looked up in the working directory, then beside ``scrapy.cfg``;
+        ``None`` when it is in neither (under Scrapyd, say): the list packaged with the project
+        is read then.
         """
         if self.urls_file:
             return Path(self.urls_file)
         path = Path(self.settings.get("BLOGTITLES_URLS_FILE", "blogs.txt"))
+        if path.is_absolute() or path.exists():
+            return path
         cfg = closest_scrapy_cfg()
-        if not path.is_absolute() and not path.exists() and cfg:
-            return Path(cfg).parent / path
-        return path
+        beside_cfg = Path(cfg).parent / path if cfg else None
+        if beside_cfg is not None and beside_cfg.exists():
+            return beside_cfg
+        return None if path == Path("blogs.txt") else path
+
+    def _open_list(self) -> Iterator[BlogInput]:
+        if self.urls is not None:
+            return iter_inline(self.urls)
+        path = self.list_path()
+        return open_packaged_list() if path is None else open_blog_list(path, self.list_format)
 
     def open_inputs(self) -> None:
         """Check the input and prepare its lazy iterator (raises ``InputListError`` at once)."""
-        if self.urls is not None:
-            self._inputs = iter_inline(self.urls)
-        else:
-            self._inputs = open_blog_list(self.list_path(), self.list_format)
+        self._inputs = self._open_list()
 
     def load_site_rules(self) -> SiteRules:
         """``BLOGTITLES_SITE_RULES`` (a TOML file), then the spider's own ``site_rules``."""
@@ -110,10 +129,7 @@ class BlogTitlesSpider(scrapy.Spider):
 
     def count_inputs(self) -> None:
         """Count the list up front (one streaming pass) so progress can show a total."""
-        if self.urls is not None:
-            total = sum(1 for _ in iter_inline(self.urls))
-        else:
-            total = count_entries(self.list_path(), self.list_format)
+        total = sum(1 for _ in self._open_list())
         self.crawler.stats.set_value(accounting.INPUTS_EXPECTED, total)
         if total == 0:
             self.logger.warning("The blog list is empty: nothing to crawl.")
@@ -225,7 +241,11 @@ class BlogTitlesSpider(scrapy.Spider):
     # -- callbacks -----------------------------------------------------------------------------
 
     def parse_index(self, response: Response, blog_url: str) -> Outcome:
-        """Follow the newest article (or the feed, when the index leaves doubt)."""
+        """Follow the newest article (or the feed, when the index leaves doubt).
+
+        @blog_url BLOGTITLES_CHECK_BLOG_URL https://blog.python.org/
+        @returns requests 1 1
+        """
         try:
             if not is_document(response):
                 return error_record(blog_url, errors.NOT_HTML, INDEX, not_html(response))
@@ -274,7 +294,12 @@ class BlogTitlesSpider(scrapy.Spider):
         blog_title: str = "",
         published: str = "",
     ) -> Outcome:
-        """Record the article's title, or why there is none."""
+        """Record the article's title, or why there is none.
+
+        @blog_url BLOGTITLES_CHECK_ARTICLE_URL https://blog.python.org/
+        @returns items 1 1
+        @scrapes blog_url article_url title status
+        """
         try:
             if not is_document(response) or looks_like_feed(response.body[:4096]):
                 return error_record(

@@ -1,0 +1,146 @@
+"""Incremental runs (-a since=last): only blogs with a new article come out; a killed crawl
+leaves the state as the last successful run wrote it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from blogtitles.farm.listing import farm_listing
+from blogtitles.farm.process import FarmProcess
+from tests.conftest import RESOLVER, ROOT, crawl_farm
+
+pytestmark = pytest.mark.integration
+
+
+def publish(farm: FarmProcess, host: str) -> str:
+    """Ask the farm to publish a new newest post on ``host``; its title."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{farm.port}/_farm/publish", headers={"Host": host}
+    )
+    with opener.open(request, timeout=10) as answer:
+        return json.loads(answer.read())["title"]
+
+
+def seen(state: Path) -> dict[str, str]:
+    with sqlite3.connect(state) as db:
+        return dict(db.execute("SELECT blog_url, article_url FROM seen"))
+
+
+def test_only_blogs_with_a_new_post_come_out(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite3"
+    with FarmProcess(blogs=12, latency=0.01, specials=False) as farm:
+        listing = farm_listing(12, farm.port, farm.refused_port, specials=False)
+        list_file = tmp_path / "blogs.txt"
+        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        args = [
+            "-a",
+            f"urls_file={list_file}",
+            "-a",
+            "since=last",
+            "-s",
+            f"BLOGTITLES_STATE_PATH={state}",
+        ]
+
+        first = crawl_farm(*args, "-O", str(tmp_path / "1.jsonl"))
+        assert first.returncode == 0, first.log[-2000:]
+        assert len(first.records(tmp_path / "1.jsonl")) == 12
+        assert len(seen(state)) == 12
+
+        changed = {listing[i].blog.host: publish(farm, listing[i].blog.host) for i in (2, 5, 9)}  # type: ignore[union-attr]
+        second = crawl_farm(*args, "-O", str(tmp_path / "2.jsonl"))
+        assert second.returncode == 0, second.log[-2000:]
+        records = second.records(tmp_path / "2.jsonl")
+        assert {record["title"] for record in records} == set(changed.values())
+        assert "unchanged (incremental): 9" in " ".join(second.log.split())
+
+        third = crawl_farm(*args, "-O", str(tmp_path / "3.jsonl"))
+        assert third.returncode == 0
+        assert third.records(tmp_path / "3.jsonl") == []
+
+
+def test_errors_always_come_out(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite3"
+    args = [
+        "-a",
+        "urls=http://nxdomain.farm.test:9/",
+        "-a",
+        "since=last",
+        "-s",
+        f"BLOGTITLES_STATE_PATH={state}",
+    ]
+    for run in range(2):
+        result = crawl_farm(*args, "-O", str(tmp_path / f"{run}.jsonl"))
+        (record,) = result.records(tmp_path / f"{run}.jsonl")
+        assert record["status"] == "dns_error"
+
+
+def test_killed_crawl_leaves_the_state_consistent(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite3"
+    with FarmProcess(blogs=300, latency=0.3, specials=False) as farm:
+        listing = farm_listing(300, farm.port, farm.refused_port, specials=False)
+        list_file = tmp_path / "blogs.txt"
+        list_file.write_text("".join(listed.line + "\n" for listed in listing[:20]))
+        args = [
+            "-a",
+            f"urls_file={list_file}",
+            "-a",
+            "since=last",
+            "-s",
+            f"BLOGTITLES_STATE_PATH={state}",
+        ]
+        assert crawl_farm(*args, "-O", str(tmp_path / "0.jsonl")).returncode == 0
+        before = seen(state)
+        assert len(before) == 20
+
+        # Every blog gets a new post, the list grows; a crawl is killed while records come out.
+        for listed in listing[:20]:
+            publish(farm, listed.blog.host)  # type: ignore[union-attr]
+        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        out = tmp_path / "killed.jsonl"
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "blogs",
+            *args,
+            "-s",
+            RESOLVER,
+            "-s",
+            "CONCURRENT_REQUESTS=8",
+            "-O",
+            str(out),
+        ]
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 5):
+            time.sleep(0.1)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert out.read_text().count("\n") >= 5, "killed before any record came out"
+
+        with sqlite3.connect(state) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert seen(state) == before  # the killed run changed nothing
+
+        again = crawl_farm(*args, "-O", str(tmp_path / "again.jsonl"))
+        assert again.returncode == 0, again.log[-2000:]
+        records = again.records(tmp_path / "again.jsonl")
+        assert len(records) == 300  # the 20 changed blogs and the 280 new ones, once each
+        assert len(seen(state)) == 300

@@ -1,0 +1,203 @@
+"""A real Scrapyd (from .venv-scrapyd) on a free loopback port: deploy the egg built from this
+checkout, schedule crawls of the farm, read the items and logs where Scrapyd puts them."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from blogtitles.farm.listing import check_records
+from blogtitles.inputs import open_packaged_list
+from tests.conftest import RESOLVER, ROOT, Farm
+
+pytestmark = pytest.mark.integration
+SCRAPYD_BIN = ROOT / ".venv-scrapyd" / "bin"
+USER, PASSWORD = "tester", "s3cret-" + uuid.uuid4().hex[:8]
+
+
+@dataclass
+class Scrapyd:
+    url: str
+    root: Path
+
+    def call(
+        self,
+        path: str,
+        data: dict[str, Any] | None = None,
+        password: str = PASSWORD,
+        body: bytes | None = None,
+        content_type: str = "",
+    ) -> dict[str, Any]:
+        token = base64.b64encode(f"{USER}:{password}".encode()).decode()
+        headers = {"Authorization": f"Basic {token}"}
+        if data is not None:
+            body = urllib.parse.urlencode(data, doseq=True).encode()
+            content_type = "application/x-www-form-urlencoded"
+        if content_type:
+            headers["Content-Type"] = content_type
+        request = urllib.request.Request(self.url + path, data=body, headers=headers)
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(request, timeout=30) as answer:
+            return json.loads(answer.read())
+
+    def wait_finished(self, job: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            jobs = self.call("listjobs.json?project=blogtitles")
+            if any(entry["id"] == job for entry in jobs["finished"]):
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"job {job} did not finish in {timeout} s")
+
+    def log(self, job: str) -> str:
+        return (self.root / "logs" / "blogtitles" / "blogs" / f"{job}.log").read_text(
+            encoding="utf-8"
+        )
+
+    def items(self, job: str) -> list[dict[str, Any]]:
+        path = self.root / "items" / "blogtitles" / "blogs" / f"{job}.jl"
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def multipart(
+    fields: dict[str, str], name: str, filename: str, content: bytes
+) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.fixture(scope="module")
+def scrapyd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scrapyd]:
+    assert (SCRAPYD_BIN / "scrapyd").exists(), (
+        "no .venv-scrapyd: run `make scrapyd-venv` (make test does)"
+    )
+    root = tmp_path_factory.mktemp("scrapyd")
+    port = free_port()
+    (root / "scrapyd.conf").write_text(
+        "[scrapyd]\nbind_address = 127.0.0.1\n"
+        f"http_port = {port}\nusername = {USER}\npoll_interval = 0.5\n"
+        "eggs_dir = eggs\nlogs_dir = logs\nitems_dir = items\ndbs_dir = dbs\n"
+    )
+    env = {**os.environ, "SCRAPYD_PASSWORD": PASSWORD}
+    env.pop("SCRAPY_SETTINGS_MODULE", None)
+    with (root / "scrapyd.out").open("wb") as out:
+        process = subprocess.Popen(
+            [str(SCRAPYD_BIN / "scrapyd")], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+    server = Scrapyd(f"http://127.0.0.1:{port}/", root)
+    try:
+        for _ in range(120):
+            try:
+                server.call("daemonstatus.json")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.25)
+        else:
+            raise AssertionError((root / "scrapyd.out").read_text())
+        egg = root / "blogtitles.egg"
+        build = subprocess.run(
+            [str(SCRAPYD_BIN / "scrapyd-deploy"), f"--build-egg={egg}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert build.returncode == 0, build.stderr
+        body, content_type = multipart(
+            {"project": "blogtitles", "version": "1"}, "egg", "blogtitles.egg", egg.read_bytes()
+        )
+        added = server.call("addversion.json", body=body, content_type=content_type)
+        assert added["status"] == "ok", added
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_deployed_egg_lists_the_spider(scrapyd: Scrapyd) -> None:
+    assert "blogs" in scrapyd.call("listspiders.json?project=blogtitles")["spiders"]
+
+
+def test_wrong_password_is_refused(scrapyd: Scrapyd) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        scrapyd.call("listprojects.json", password="wrong")
+    refused.value.close()
+    assert refused.value.code == 401
+
+
+def test_scheduled_crawl_of_the_farm(scrapyd: Scrapyd, farm: Farm) -> None:
+    job = scrapyd.call("schedule.json", {
+        "project": "blogtitles", "spider": "blogs", "urls_file": str(farm.list_file),
+        "setting": [RESOLVER, "DOWNLOAD_TIMEOUT=1"],
+    })["jobid"]  # fmt: skip
+    scrapyd.wait_finished(job)
+    assert check_records(scrapyd.items(job), farm.listing) == []
+    log = scrapyd.log(job)
+    assert "adds up" in log
+    assert "Spider closed (finished)" in log
+
+
+def test_packaged_blog_list_travels_in_the_egg(scrapyd: Scrapyd) -> None:
+    """No list argument: the egg's own blogs.txt is read (its real blogs cannot resolve here: the
+    farm resolver refuses every name outside the farm, so no traffic leaves the machine)."""
+    job = scrapyd.call(
+        "schedule.json", {"project": "blogtitles", "spider": "blogs", "setting": [RESOLVER]}
+    )["jobid"]
+    scrapyd.wait_finished(job)
+    expected = [entry.url for entry in open_packaged_list()]
+    records = scrapyd.items(job)
+    assert sorted(record["blog_url"] for record in records) == sorted(expected)
+    assert {record["status"] for record in records} == {"dns_error"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            {"urls_file": "/no/such/list.txt"},
+            "Cannot start: blog list not found: /no/such/list.txt",
+        ),
+        ({"urls": "a.test", "input": "pages"}, "Cannot start: -a input='pages'"),
+    ],
+)
+def test_bad_argument_ends_with_a_clear_error_in_the_job_log(
+    scrapyd: Scrapyd, args: dict[str, str], message: str
+) -> None:
+    job = scrapyd.call("schedule.json", {"project": "blogtitles", "spider": "blogs", **args})[
+        "jobid"
+    ]
+    scrapyd.wait_finished(job)
+    log = scrapyd.log(job)
+    assert message in log
+    assert "Traceback" not in log
