@@ -144,3 +144,28 @@ def test_killed_crawl_leaves_the_state_consistent(tmp_path: Path) -> None:
         records = again.records(tmp_path / "again.jsonl")
         assert len(records) == 300  # the 20 changed blogs and the 280 new ones, once each
         assert len(seen(state)) == 300
+
+
+def test_two_crawls_share_one_state_file(tmp_path: Path) -> None:
+    """Two crawls at once on one state file: both finish, the state holds both their blogs."""
+    state = tmp_path / "state.sqlite3"
+    with FarmProcess(blogs=40, latency=0.02, specials=False) as farm:
+        listing = farm_listing(40, farm.port, farm.refused_port, specials=False)
+        processes = []
+        for half in (0, 1):
+            list_file = tmp_path / f"half{half}.txt"
+            list_file.write_text("".join(listed.line + "\n" for listed in listing[half::2]))
+            command = [
+                sys.executable, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}",
+                "-a", "since=last", "-s", f"BLOGTITLES_STATE_PATH={state}", "-s", RESOLVER,
+                "-O", str(tmp_path / f"half{half}.jsonl"),
+            ]  # fmt: skip
+            env = {**os.environ, "PYTHONPATH": str(ROOT)}
+            processes.append(
+                subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+            )
+        assert [process.wait(timeout=120) for process in processes] == [0, 0]
+    assert len(seen(state)) == 40
+    with sqlite3.connect(state) as db:
+        statuses = [row[0] for row in db.execute("SELECT status FROM runs")]
+    assert statuses == ["finished", "finished"]
