@@ -111,7 +111,7 @@ def command_for(client: str, list_file: Path, out: Path, concurrency: int, log: 
         return [python, "-m", "bench.peer", str(list_file), str(out), str(concurrency)]
     return [
         python, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}",
-        "-s", RESOLVER, "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"LOG_FILE={log}.scrapy",
+        "-s", RESOLVER, "-s", "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True", "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"LOG_FILE={log}.scrapy",
         "-s", "BLOGTITLES_PROGRESS_INTERVAL=0", "-O", str(out),
     ]  # fmt: skip
 

@@ -32,6 +32,7 @@ NOT_HTML: Final = "not_html"
 TOO_LARGE: Final = "too_large"
 ROBOTS_FORBIDDEN: Final = "robots_forbidden"
 TOO_MANY_REDIRECTS: Final = "too_many_redirects"
+FORBIDDEN_ADDRESS: Final = "forbidden_address"
 NO_ARTICLE_LINK: Final = "no_article_link"
 NO_TITLE: Final = "no_title"
 DOWNLOAD_ERROR: Final = "download_error"
@@ -48,6 +49,7 @@ ERROR_CODES: Final[dict[str, str]] = {
     TOO_LARGE: "the page is larger than DOWNLOAD_MAXSIZE",
     ROBOTS_FORBIDDEN: "robots.txt forbids fetching the page",
     TOO_MANY_REDIRECTS: "more than REDIRECT_MAX_TIMES redirects (a loop)",
+    FORBIDDEN_ADDRESS: "the host is a private, loopback or link-local address (SSRF guard)",
     NO_ARTICLE_LINK: "no article link found on the blog's index",
     NO_TITLE: "no title found on the article page",
     DOWNLOAD_ERROR: "another download failure (message says which)",
@@ -84,6 +86,8 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
             return ROBOTS_FORBIDDEN, "forbidden by robots.txt"
         if "max redirections" in text:
             return TOO_MANY_REDIRECTS, "too many redirects (redirect loop?)"
+        if "address guard" in text:
+            return FORBIDDEN_ADDRESS, text
         return DOWNLOAD_ERROR, f"request ignored: {text}"
     if isinstance(
         exc,

@@ -86,6 +86,8 @@ def normalize_blog_url(raw: str) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host or not _HOST_RE.match(host) or ".." in host or host.startswith("."):
         raise InvalidBlogUrlError("URL has no valid host name")
+    if ":" in host:  # an IPv6 address keeps its brackets
+        host = f"[{host}]"
     netloc = host if port is None else f"{host}:{port}"
     if parts.username or parts.password:
         raise InvalidBlogUrlError("URLs with a user name or password are not fetched")

@@ -59,6 +59,11 @@ REDIRECT_MAX_TIMES = 10
 # Index and article pages are small; a bigger page is not a blog page (`too_large`).
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Safe by default: never fetch private, loopback or link-local addresses (checked after DNS),
+# whoever wrote the list. Turn on only for trusted lists or the local sample farm.
+BLOGTITLES_ALLOW_PRIVATE_ADDRESSES = False
+DOWNLOADER_MIDDLEWARES = {"blogtitles.safety.AddressGuardMiddleware": 50}
+
 # Cookies are never needed to read a public page, and cost CPU on every response.
 COOKIES_ENABLED = False
 # Consoles that run code inside the crawl (telnet; Scrapy 2.19's HTTP remote control, which also

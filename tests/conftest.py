@@ -20,6 +20,8 @@ from blogtitles.farm.process import FarmProcess
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RESOLVER = "TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver"
+#: The farm is on 127.0.0.1: crawls of it switch the address guard off, explicitly.
+ALLOW_LOOPBACK = "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True"
 FARM_BLOGS = 30
 
 
@@ -85,6 +87,8 @@ def crawl_farm(*args: str, timeout: float = 240, cwd: Path = ROOT) -> CrawlResul
         "blogs",
         "-s",
         RESOLVER,
+        "-s",
+        ALLOW_LOOPBACK,
         "-s",
         "DOWNLOAD_TIMEOUT=1",
         *args,

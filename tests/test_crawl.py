@@ -16,7 +16,8 @@ from blogtitles.farm.listing import check_records, farm_listing, record_key
 from blogtitles.farm.process import FarmProcess
 from blogtitles.inputs import normalize_blog_url
 from blogtitles.items import RECORD_FIELDS
-from tests.conftest import Farm, crawl_farm, requests_per_blog, run_scrapy
+from blogtitles.safety import is_internal
+from tests.conftest import RESOLVER, Farm, crawl_farm, requests_per_blog, run_scrapy
 
 pytestmark = pytest.mark.integration
 
@@ -359,3 +360,42 @@ def test_bad_site_rules_file_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Cannot start: bad selector" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_address_guard_is_on_by_default(farm: Farm, tmp_path: Path) -> None:
+    """Without the explicit switch, loopback and private addresses are refused after DNS."""
+    out = tmp_path / "x.jsonl"
+    urls = f"{farm.listing[0].line},http://127.0.0.1:{farm.port}/,http://169.254.169.254/latest/,http://[::1]:{farm.port}/"
+    result = run_scrapy("crawl", "blogs", "-a", f"urls={urls}", "-s", RESOLVER, "-O", str(out))
+    assert result.returncode == 0, result.log[-2000:]
+    records = result.records(out)
+    assert len(records) == 4
+    assert {record["status"] for record in records} == {"forbidden_address"}
+    assert all("internal address" in record["error"] for record in records)
+    assert "robots.txt" not in " ".join(
+        line for line in result.log.splitlines() if "Crawled" in line
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "internal"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("172.16.0.1", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),
+        ("::1", True),
+        ("fe80::1", True),
+        ("fc00::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("0.0.0.0", True),
+        ("100.64.0.1", True),
+        ("224.0.0.1", True),
+        ("93.184.216.34", False),
+        ("2606:4700::1111", False),
+        ("8.8.8.8", False),
+    ],
+)
+def test_internal_addresses(address: str, internal: bool) -> None:
+    assert is_internal(address) is internal

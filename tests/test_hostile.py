@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scrapy import Request
 
 from blogtitles.exporters import defuse_formula
 from blogtitles.extract import analyze_index, extract_title
@@ -56,6 +57,28 @@ def test_normalize_returns_http_or_a_clear_error(raw: str) -> None:
     else:
         assert_http(url)
         assert " " not in url and "#" not in url
+        Request(url)  # Scrapy accepts every URL the reader lets through
+
+
+URLISH = st.builds(
+    "{}{}{}{}{}".format,
+    st.sampled_from(["http://", "https://", "HTTP://", "//", "", "ftp://", "http:/", "https:///"]),
+    st.one_of(st.text(max_size=30), st.from_regex(r"[a-z0-9.\-\[\]:_%@]{0,30}", fullmatch=True)),
+    st.sampled_from(["", ":", ":80", ":65536", ":-1", ":0x50", "]:1"]),
+    st.sampled_from(["", "/", "/a b", "/%zz", "/é", "?q=1#f", "#frag", "/\\x"]),
+    st.text(max_size=10),
+)
+
+
+@FAST
+@given(URLISH)
+def test_url_like_input_is_requestable_or_refused(raw: str) -> None:
+    try:
+        url = normalize_blog_url(raw)
+    except InvalidBlogUrlError:
+        return
+    assert_http(url)
+    Request(url)
 
 
 @FAST

@@ -17,7 +17,7 @@ import pytest
 
 from blogtitles.farm.listing import farm_listing
 from blogtitles.farm.process import FarmProcess
-from tests.conftest import RESOLVER, ROOT, crawl_farm
+from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT, crawl_farm
 
 pytestmark = pytest.mark.integration
 
@@ -118,6 +118,8 @@ def test_killed_crawl_leaves_the_state_consistent(tmp_path: Path) -> None:
             "-s",
             RESOLVER,
             "-s",
+            ALLOW_LOOPBACK,
+            "-s",
             "CONCURRENT_REQUESTS=8",
             "-O",
             str(out),
@@ -157,7 +159,7 @@ def test_two_crawls_share_one_state_file(tmp_path: Path) -> None:
             list_file.write_text("".join(listed.line + "\n" for listed in listing[half::2]))
             command = [
                 sys.executable, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}",
-                "-a", "since=last", "-s", f"BLOGTITLES_STATE_PATH={state}", "-s", RESOLVER,
+                "-a", "since=last", "-s", f"BLOGTITLES_STATE_PATH={state}", "-s", RESOLVER, "-s", ALLOW_LOOPBACK,
                 "-O", str(tmp_path / f"half{half}.jsonl"),
             ]  # fmt: skip
             env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -32,6 +32,8 @@ from blogtitles.inputs import (
         ("https://bücher.example/", "https://xn--bcher-kva.example/"),
         ("https://example.com/a b".replace(" ", "%20"), "https://example.com/a%20b"),
         ("HTTP://example.com", "http://example.com/"),
+        ("http://[::1]:8080/x", "http://[::1]:8080/x"),
+        ("https://[2001:db8::1]/", "https://[2001:db8::1]/"),
     ],
 )
 def test_normalize(raw: str, expected: str) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from blogtitles.farm.fixtures import load_fixture_sites, same_url
 from blogtitles.farm.process import FarmProcess
-from tests.conftest import RESOLVER, ROOT, Farm, requests_per_blog, run_scrapy
+from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT, Farm, requests_per_blog, run_scrapy
 
 pytestmark = pytest.mark.integration
 
@@ -40,6 +40,8 @@ def test_genspider_template_makes_a_working_spider(farm: Farm, tmp_path: Path) -
         f"urls={listed.line}",
         "-s",
         RESOLVER,
+        "-s",
+        ALLOW_LOOPBACK,
         "-O",
         str(out),
         cwd=project,
@@ -55,7 +57,7 @@ def test_scrapy_check_runs_the_contracts_on_the_farm(farm: Farm) -> None:
         "BLOGTITLES_CHECK_BLOG_URL": farm.listing[0].line,
         "BLOGTITLES_CHECK_ARTICLE_URL": farm_article_url(farm),
     }
-    checked = run_scrapy("check", "-s", RESOLVER, env=env)
+    checked = run_scrapy("check", "-s", RESOLVER, "-s", ALLOW_LOOPBACK, env=env)
     assert checked.returncode == 0, checked.stderr[-3000:]
     # 3 checks (@returns of parse_index; @returns and @scrapes of parse_article) x 2 spiders
     assert "Ran 6 contracts" in checked.stderr
@@ -69,7 +71,7 @@ def test_scrapy_check_fails_on_a_broken_page(farm: Farm) -> None:
         "BLOGTITLES_CHECK_BLOG_URL": pdf.line,
         "BLOGTITLES_CHECK_ARTICLE_URL": farm_article_url(farm),
     }
-    checked = run_scrapy("check", "blogs", "-s", RESOLVER, env=env)
+    checked = run_scrapy("check", "blogs", "-s", RESOLVER, "-s", ALLOW_LOOPBACK, env=env)
     assert checked.returncode != 0
     assert "FAILED" in checked.stderr
 
@@ -81,10 +83,28 @@ def test_example_platform_spider_needs_two_requests_a_blog(tmp_path: Path) -> No
     with FarmProcess(blogs=1, latency=0.0, specials=False, fixtures=True) as farm:
         url = site.index_url.replace(".fixtures.test/", f".fixtures.test:{farm.port}/")
         crawled = run_scrapy(
-            "crawl", "govuk_eleventy", "-a", f"urls={url}", "-s", RESOLVER, "-O", str(out)
+            "crawl",
+            "govuk_eleventy",
+            "-a",
+            f"urls={url}",
+            "-s",
+            RESOLVER,
+            "-s",
+            ALLOW_LOOPBACK,
+            "-O",
+            str(out),
         )
         generic = run_scrapy(
-            "crawl", "blogs", "-a", f"urls={url}", "-s", RESOLVER, "-O", str(tmp_path / "g.jsonl")
+            "crawl",
+            "blogs",
+            "-a",
+            f"urls={url}",
+            "-s",
+            RESOLVER,
+            "-s",
+            ALLOW_LOOPBACK,
+            "-O",
+            str(tmp_path / "g.jsonl"),
         )
         article = site.newest_url.replace(".fixtures.test/", f".fixtures.test:{farm.port}/")
     assert crawled.returncode == 0, crawled.stderr[-2000:]

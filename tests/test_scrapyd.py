@@ -22,7 +22,7 @@ import pytest
 
 from blogtitles.farm.listing import check_records
 from blogtitles.inputs import open_packaged_list
-from tests.conftest import RESOLVER, ROOT, Farm
+from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT, Farm
 
 pytestmark = pytest.mark.integration
 SCRAPYD_BIN = ROOT / ".venv-scrapyd" / "bin"
@@ -159,7 +159,7 @@ def test_wrong_password_is_refused(scrapyd: Scrapyd) -> None:
 def test_scheduled_crawl_of_the_farm(scrapyd: Scrapyd, farm: Farm) -> None:
     job = scrapyd.call("schedule.json", {
         "project": "blogtitles", "spider": "blogs", "urls_file": str(farm.list_file),
-        "setting": [RESOLVER, "DOWNLOAD_TIMEOUT=1"],
+        "setting": [RESOLVER, ALLOW_LOOPBACK, "DOWNLOAD_TIMEOUT=1"],
     })["jobid"]  # fmt: skip
     scrapyd.wait_finished(job)
     assert check_records(scrapyd.items(job), farm.listing) == []

@@ -82,7 +82,8 @@ def start() -> int:
     print("\nSchedule a crawl of the sample farm (offline; start it first with `make farm`):")
     print(f"  curl {auth} {URL}schedule.json -d project=blogtitles -d spider=blogs \\")
     print(f"       -d urls_file={ROOT}/output/farm-blogs.txt \\")
-    print("       -d setting=TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver")
+    print("       -d setting=TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver \\")
+    print("       -d setting=BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True")
     print("or of real blogs (needs internet):")
     print(
         f"  curl {auth} {URL}schedule.json -d project=blogtitles -d spider=blogs -d urls=https://blog.python.org/"

@@ -28,6 +28,7 @@ def crawl_command(
     """The ``scrapy crawl blogs`` command line for a farm run."""
     command = [sys.executable, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}"]
     command += ["-s", f"TWISTED_DNS_RESOLVER={RESOLVER}", "-s", f"LOG_FILE={log_file}"]
+    command += ["-s", "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True"]  # the farm is on 127.0.0.1
     for setting in settings:
         command += ["-s", setting]
     for output in outputs:

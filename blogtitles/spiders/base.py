@@ -154,11 +154,19 @@ class BlogTitlesSpider(scrapy.Spider):
                 self.logger.info("Duplicate input %s (%s): crawled once", entry.url, entry.source)
                 continue
             await self._wait_for_scheduler_room(backlog)
+            try:
+                if self.input_kind == "articles":
+                    request = self.article_request(
+                        entry.url, ArticleLink(entry.url, "input:articles")
+                    )
+                else:
+                    request = self.index_request(entry.url)
+            except ValueError as exc:  # a URL Scrapy cannot request: never a crashed crawl
+                message = f"input {entry.source}: {exc}"
+                yield BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
+                continue
             stats.inc_value(accounting.BLOGS_FETCHED)
-            if self.input_kind == "articles":
-                yield self.article_request(entry.url, ArticleLink(entry.url, "input:articles"))
-            else:
-                yield self.index_request(entry.url)
+            yield request
 
     async def _wait_for_scheduler_room(self, backlog: int) -> None:
         scheduler = self.crawler.engine.scheduler
@@ -172,8 +180,9 @@ class BlogTitlesSpider(scrapy.Spider):
     # that have started finish before new ones start.
 
     def _request(self, url: str, kind: str, priority: int, **kw: Any) -> scrapy.Request:
+        request = scrapy.Request(url, dont_filter=True, priority=priority, **kw)
         self.crawler.stats.inc_value(accounting.REQUESTS_PREFIX + kind)
-        return scrapy.Request(url, dont_filter=True, priority=priority, **kw)
+        return request
 
     def index_request(self, blog_url: str) -> scrapy.Request:
         """The request for a blog's index page."""

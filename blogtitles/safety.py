@@ -1,0 +1,68 @@
+"""Safe by default: no request to a private, loopback, link-local or otherwise internal address.
+
+A blog list may come from anyone (a Scrapyd ``schedule.json`` call, a shared file). Without this
+guard, a URL such as ``http://169.254.169.254/`` or ``http://localhost:6800/`` would make the
+crawler fetch internal services (SSRF). The check runs after DNS resolution, so a public name that
+resolves to an internal address is refused too, and the download uses the same cached answer.
+Switch it off only for lists you trust, or to crawl a server on this machine (the sample farm):
+``-s BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+
+#: The words errors.classify_failure recognises.
+REFUSED = "refused by the address guard"
+
+
+def is_internal(address: str) -> bool:
+    """Whether an IP address is one a public blog cannot have."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+class AddressGuardMiddleware:
+    """Downloader middleware: refuse requests whose host resolves to an internal address."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if crawler.settings.getbool("BLOGTITLES_ALLOW_PRIVATE_ADDRESSES"):
+            raise NotConfigured("BLOGTITLES_ALLOW_PRIVATE_ADDRESSES is on")
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        host = urlparse_cached(request).hostname or ""
+        try:
+            address = str(ipaddress.ip_address(host.strip("[]")))
+        except ValueError:
+            address = await self._resolve(host)
+            if not address:
+                return  # unresolvable: the download fails with dns_error, as it should
+        if is_internal(address):
+            self.crawler.stats.inc_value("blogtitles/address_guard/refused")
+            raise IgnoreRequest(f"{host} is {address}, an internal address: {REFUSED}")
+
+    async def _resolve(self, host: str) -> str:
+        from twisted.internet import reactor
+
+        try:
+            return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - any DNS failure is for the download to report
+            return ""
