@@ -19,6 +19,8 @@ RECORDS_PREFIX: Final = PREFIX + "records/"
 DROPPED_DUPLICATE: Final = PREFIX + "dropped/duplicate_article"
 DROPPED_INVALID: Final = PREFIX + "dropped/invalid_record"
 DROPPED_UNCHANGED: Final = PREFIX + "dropped/unchanged"
+#: Inputs skipped on resume (JOBDIR): their record is in the feed from an earlier run.
+INPUTS_DONE_BEFORE: Final = PREFIX + "inputs/done_before"
 BALANCED: Final = PREFIX + "summary/balanced"
 #: Requests the spider made, by kind (robots.txt is Scrapy's and not counted).
 REQUESTS_PREFIX: Final = PREFIX + "requests/"
@@ -38,6 +40,7 @@ class Summary:
     duplicate_articles: int = 0
     invalid_records: int = 0
     unchanged: int = 0
+    done_before: int = 0
     records: dict[str, int] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=dict)
     blogs_fetched: int = 0
@@ -52,6 +55,7 @@ class Summary:
             duplicate_articles=int(stats.get(DROPPED_DUPLICATE, 0)),
             invalid_records=int(stats.get(DROPPED_INVALID, 0)),
             unchanged=int(stats.get(DROPPED_UNCHANGED, 0)),
+            done_before=int(stats.get(INPUTS_DONE_BEFORE, 0)),
             blogs_fetched=int(stats.get(BLOGS_FETCHED, 0)),
             records={
                 key[len(RECORDS_PREFIX) :]: int(value)
@@ -82,6 +86,7 @@ class Summary:
             + self.duplicate_articles
             + self.invalid_records
             + self.unchanged
+            + self.done_before
         )
 
     @property
@@ -105,6 +110,7 @@ class Summary:
             ("duplicate articles", str(self.duplicate_articles)),
             ("invalid records", str(self.invalid_records)),
             ("unchanged (incremental)", str(self.unchanged)),
+            ("done in an earlier run", str(self.done_before)),
             ("requests per blog", self._requests_line()),
             (
                 "accounted for",

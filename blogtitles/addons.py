@@ -12,9 +12,18 @@ class DefaultFeeds:
     """Write ``BLOGTITLES_DEFAULT_FEEDS`` only when no feed was asked for.
 
     With ``-o``/``-O`` (or ``FEEDS`` set anywhere, as Scrapyd does) the run writes just what was
-    asked; putting the defaults in ``FEEDS`` itself would add them to every ``-o`` run.
+    asked; putting the defaults in ``FEEDS`` itself would add them to every ``-o`` run. With
+    ``JOBDIR`` only the JSON Lines default is kept, appended to (a resumable run's journal).
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
-        if not settings.getdict("FEEDS"):
-            settings.set("FEEDS", settings.getdict("BLOGTITLES_DEFAULT_FEEDS"), priority="addon")
+        if settings.getdict("FEEDS"):
+            return
+        feeds = settings.getdict("BLOGTITLES_DEFAULT_FEEDS")
+        if settings.get("JOBDIR"):  # a resumable run appends to its JSON Lines feed only
+            feeds = {
+                uri: {**options, "overwrite": False}
+                for uri, options in feeds.items()
+                if options.get("format") in ("jsonlines", "jsonl", "jl")
+            }
+        settings.set("FEEDS", feeds, priority="addon")

@@ -17,11 +17,18 @@ class SeenUrls:
 
     def add(self, url: str) -> bool:
         """Remember ``url``; ``False`` when it was seen before."""
-        key = int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest())
+        key = self._key(url)
         if key in self._hashes:
             return False
         self._hashes.add(key)
         return True
+
+    def __contains__(self, url: str) -> bool:
+        return self._key(url) in self._hashes
+
+    @staticmethod
+    def _key(url: str) -> int:
+        return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest())
 
     def __len__(self) -> int:
         return len(self._hashes)

@@ -88,6 +88,10 @@ TEMPLATES_DIR = str(_Path(__file__).parent / "templates")
 # `scrapy check`: @blog_url takes the URL from an environment variable (see contracts.py).
 SPIDER_CONTRACTS = {"blogtitles.contracts.BlogUrlContract": 10}
 
+# Resumable crawls (-s JOBDIR=...): the input list and the JSON Lines feed say what is left to do;
+# Scrapy's on-disk request queue is not used (it is unreliable after kill -9). See resume.py.
+SCHEDULER = "blogtitles.resume.InputDrivenScheduler"
+
 # Expected duplicates and invalid records are counted in the summary; log them at INFO.
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 

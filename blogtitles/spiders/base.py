@@ -28,6 +28,7 @@ from blogtitles.inputs import (
     open_packaged_list,
 )
 from blogtitles.items import BlogRecord
+from blogtitles.resume import read_done, resumable_feeds
 from blogtitles.seen import SeenUrls
 from blogtitles.spiders.records import ARTICLE, FEED, INDEX, error_record, is_document, not_html
 
@@ -80,6 +81,7 @@ class BlogTitlesSpider(scrapy.Spider):
         self.list_format = format or None
         self.input_kind = input
         self._inputs: Iterator[BlogInput] = iter(())
+        self._done_before = SeenUrls()
         self.rules = SiteRules({})
 
     @classmethod
@@ -117,8 +119,17 @@ class BlogTitlesSpider(scrapy.Spider):
         return open_packaged_list() if path is None else open_blog_list(path, self.list_format)
 
     def open_inputs(self) -> None:
-        """Check the input and prepare its lazy iterator (raises ``InputListError`` at once)."""
+        """Check the input and prepare its lazy iterator (raises ``InputListError`` at once).
+
+        With ``JOBDIR`` (a resumed crawl), blogs that have a record in the run's JSON Lines
+        feeds already are read too, to be skipped (see :mod:`blogtitles.resume`).
+        """
         self._inputs = self._open_list()
+        self._done_before = SeenUrls()
+        if self.settings.get("JOBDIR"):
+            self._done_before, count = read_done(resumable_feeds(self.settings))
+            if count:
+                self.logger.info("Resuming: %d blogs have their record already", count)
 
     def load_site_rules(self) -> SiteRules:
         """``BLOGTITLES_SITE_RULES`` (a TOML file), then the spider's own ``site_rules``."""
@@ -145,6 +156,9 @@ class BlogTitlesSpider(scrapy.Spider):
         backlog = self.settings.getint("BLOGTITLES_START_BACKLOG", 1000)
         for entry in self._inputs:
             stats.inc_value(accounting.INPUTS_READ)
+            if (entry.url or entry.raw) in self._done_before:
+                stats.inc_value(accounting.INPUTS_DONE_BEFORE)
+                continue
             if entry.error:
                 message = f"input {entry.source}: {entry.error}"
                 yield BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
