@@ -88,6 +88,8 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
             return TOO_MANY_REDIRECTS, "too many redirects (redirect loop?)"
         if "address guard" in text:
             return FORBIDDEN_ADDRESS, text
+        if "DOWNLOAD_MAXSIZE" in text:  # a compressed body that inflates past the limit
+            return TOO_LARGE, text.split(" because ", 1)[-1]
         return DOWNLOAD_ERROR, f"request ignored: {text}"
     if isinstance(
         exc,

@@ -126,3 +126,27 @@ def test_errbacks_record_the_stage_and_code(spider: BlogsSpider) -> None:
         "article page: HTTP 500",
         BLOG + "p/",
     )
+
+
+def test_json_output_is_valid_utf8_when_the_page_lies_about_its_encoding(
+    spider: BlogsSpider,
+) -> None:
+    """A page that says UTF-8 but is windows-1252: the record still exports as valid UTF-8 JSON."""
+    import io
+    import json
+
+    from scrapy.exporters import JsonLinesItemExporter
+
+    body = "<html><head><meta charset='utf-8'><title>Caf\u00e9 cr\u00e8me \u201cquoted\u201d</title></head></html>".encode(
+        "cp1252"
+    )
+    res = response(
+        HtmlResponse, BLOG + "p", body, headers={"Content-Type": "text/html; charset=utf-8"}
+    )
+    record = spider.parse_article(res, blog_url=BLOG)
+    assert record.status == "ok"
+    stream = io.BytesIO()
+    exporter = JsonLinesItemExporter(stream, encoding="utf-8", ensure_ascii=False)
+    exporter.export_item(record)
+    line = stream.getvalue().decode("utf-8")  # strict: raises on invalid UTF-8
+    assert json.loads(line)["title"].startswith("Caf")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from blogtitles.farm.catalog import make_blog
+from blogtitles.farm.faults import FaultPlan
 from blogtitles.farm.fixtures import load_fixture_sites
 from blogtitles.farm.listing import farm_blogs, farm_listing
 from blogtitles.farm.server import BlogFarm, make_site
@@ -31,6 +32,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-specials", action="store_true", help="list only normal blogs (no failing ones)"
     )
+    parser.add_argument(
+        "--faults", type=float, default=0.0, help="share of pages that fail (0 to 1; see faults.py)"
+    )
+    parser.add_argument("--fault-seed", type=int, default=1, help="seed of which pages fail, how")
     parser.add_argument(
         "--fixtures",
         action="store_true",
@@ -54,6 +59,8 @@ def main(argv: list[str] | None = None) -> None:
     farm = BlogFarm(blogs, args.latency, alias_target=make_blog(0, seed=args.seed))
     if args.fixtures:
         farm.serve_fixture_sites(load_fixture_sites())
+    if args.faults > 0:
+        farm.faults = FaultPlan(args.faults, args.fault_seed)
     listener = reactor.listenTCP(args.port, make_site(farm), backlog=4096, interface="127.0.0.1")  # type: ignore[attr-defined]
     port = listener.getHost().port
     refused = closed_port()

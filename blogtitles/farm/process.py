@@ -26,6 +26,9 @@ class FarmProcess:
         specials: bool = True,
         fixtures: bool = False,
         blogs_per_host: int = 1,
+        faults: float = 0.0,
+        fault_seed: int = 1,
+        port: int = 0,
         seed: int = 1,
         startup_timeout: float = 60.0,
     ) -> None:
@@ -33,19 +36,15 @@ class FarmProcess:
         self.specials, self.seed, self.startup_timeout = specials, seed, startup_timeout
         self.fixtures = fixtures
         self.blogs_per_host = blogs_per_host
+        self.faults, self.fault_seed, self.requested_port = faults, fault_seed, port
         self.port = self.refused_port = 0
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> FarmProcess:
-        command = [
-            sys.executable,
-            "-m",
-            "blogtitles.farm",
-            "--port",
-            "0",
-            "--blogs",
-            str(self.blogs),
-        ]
+        command = [sys.executable, "-m", "blogtitles.farm", "--port", str(self.requested_port)]
+        command += ["--blogs", str(self.blogs)]
+        if self.faults:
+            command += ["--faults", str(self.faults), "--fault-seed", str(self.fault_seed)]
         command += ["--latency", str(self.latency), "--seed", str(self.seed)]
         command += ["--blogs-per-host", str(self.blogs_per_host)]
         if self.list_file is not None:

@@ -19,6 +19,7 @@ from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from blogtitles.farm import engines
 from blogtitles.farm.catalog import DOMAIN, Blog, Post
+from blogtitles.farm.faults import FAULTS_PATH, PNG_BYTES, FaultPlan
 from blogtitles.farm.fixtures import FixtureSite
 
 _PAGE_RE = re.compile(r"^page/(\d+)/$")
@@ -79,6 +80,34 @@ class BlogFarm(Resource):
         self.alias_target = alias_target
         self.reactor: Any = reactor
         self.fixture_sites: dict[str, FixtureSite] = {}
+        self.faults: FaultPlan | None = None
+
+    def _is_normal(self, host: str) -> bool:
+        hosted = self.blogs.get(host)
+        return bool(hosted) and hosted[0].kind == "normal"
+
+    def _faulty(self, reply: Reply, host: str, path: str, origin: str) -> Reply:
+        """The reply, or the fault the plan serves in its place."""
+        assert self.faults is not None
+        kind = self.faults.fault_for(host, path)
+        if kind is None:
+            return reply
+        html = {"Content-Type": "text/html; charset=utf-8"}
+        if kind in ("reset", "trickle", "huge"):
+            return Reply(action=kind)
+        if kind == "truncated":
+            return Reply(body=reply.body, headers=reply.headers, action="truncated")
+        if kind == "unavailable":
+            return Reply(status=503, body=b"<h1>Busy</h1>", headers={**html, "Retry-After": "1"})
+        if kind == "server_error":
+            return Reply(status=500, body=b"<h1>Internal Server Error</h1>", headers=html)
+        if kind == "wrong_type":
+            return Reply(body=PNG_BYTES, headers={"Content-Type": "image/png"})
+        if kind == "garbage":
+            return Reply(body=self.faults.garbage(host, path), headers=html)
+        if kind == "redirect_loop":
+            return redirect(origin + path, 302)
+        return Reply(body=self.faults.bomb(), headers={**html, "Content-Encoding": "gzip"})
 
     def publish(self, host: str, base_path: str | None = None) -> Post:
         """Publish a new newest post on the blog at ``host`` (and ``base_path`` if shared)."""
@@ -106,10 +135,15 @@ class BlogFarm(Resource):
             post = self.publish(host, base or None)
             request.setHeader("Content-Type", "application/json")
             return json.dumps({"host": host, "slug": post.slug, "title": post.title}).encode()
+        if path == FAULTS_PATH and self.faults is not None:
+            request.setHeader("Content-Type", "application/json")
+            return json.dumps(self.faults.report()).encode()
         if host in self.fixture_sites:
             reply = static_reply(self.fixture_sites[host], path, port)
         else:
             reply = self.reply(host, path, f"http://{host}:{port}")
+            if self.faults is not None and self._is_normal(host):
+                reply = self._faulty(reply, host, path, f"http://{host}:{port}")
         if reply.action == "hang":
             return NOT_DONE_YET
         if self.latency > 0:
@@ -187,6 +221,19 @@ class BlogFarm(Resource):
         if reply.action == "reset":
             request.channel.transport.abortConnection()
             return
+        if reply.action == "trickle":
+            request.setHeader("Content-Type", "text/html; charset=utf-8")
+            request.setHeader("Content-Length", "100000")
+            self._trickle(request, 40)
+            return
+        if reply.action == "truncated":
+            request.setResponseCode(reply.status)
+            for name, value in reply.headers.items():
+                request.setHeader(name, value)
+            request.setHeader("Content-Length", str(len(reply.body) + 1000))
+            request.write(reply.body)
+            request.channel.transport.loseConnection()
+            return
         request.setResponseCode(reply.status)
         for name, value in reply.headers.items():
             request.setHeader(name, value)
@@ -198,6 +245,16 @@ class BlogFarm(Resource):
         request.setHeader("Content-Length", str(len(reply.body)))
         request.write(reply.body)
         request.finish()
+
+    def _trickle(self, request: Request, remaining: int) -> None:
+        """One byte every half second, far past any sane download timeout."""
+        if request.finished or request.channel is None or getattr(request, "_disconnected", False):
+            return
+        if remaining <= 0:
+            request.channel.transport.loseConnection()
+            return
+        request.write(b" ")
+        self.reactor.callLater(0.5, self._trickle, request, remaining - 1)
 
     def _pump(self, request: Request, remaining: int) -> None:
         """Write a huge body a chunk at a time, stopping when the client hangs up."""

@@ -12,8 +12,15 @@ ARTICLE = "article page"
 
 
 def is_document(response: Response) -> bool:
-    """HTML, or XML (a feed, XHTML): something the extractors can read."""
-    return isinstance(response, HtmlResponse | XmlResponse)
+    """HTML, or XML (a feed, XHTML): something the extractors can read.
+
+    The Content-Type has the last word: Scrapy picks the response class from a URL's ``.html``
+    even when the server says ``image/png``.
+    """
+    if not isinstance(response, HtmlResponse | XmlResponse):
+        return False
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    return not content_type or "html" in content_type or "xml" in content_type
 
 
 def not_html(response: Response) -> str:
