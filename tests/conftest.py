@@ -80,6 +80,28 @@ def run_scrapy(
     return CrawlResult(done.returncode, done.stdout, done.stderr, done.stderr)
 
 
+def farm_crawl_command(*args: str) -> list[str]:
+    """The command line of ``scrapy crawl blogs ARGS`` against the farm (resolver, no guard)."""
+    return [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "blogs",
+        *args,
+        "-s",
+        RESOLVER,
+        "-s",
+        ALLOW_LOOPBACK,
+    ]
+
+
+def start_farm_crawl(*args: str, **popen: Any) -> subprocess.Popen[str]:
+    """``farm_crawl_command`` in the background (to kill it, or to run two at once)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(farm_crawl_command(*args), cwd=ROOT, env=env, text=True, **popen)
+
+
 def crawl_farm(*args: str, timeout: float = 240, cwd: Path = ROOT) -> CrawlResult:
     """`scrapy crawl blogs` with the farm resolver and a short download timeout."""
     return run_scrapy(

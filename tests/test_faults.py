@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -16,7 +15,7 @@ from blogtitles.farm import engines
 from blogtitles.farm.faults import FAULTS, FAULTS_PATH
 from blogtitles.farm.listing import farm_listing
 from blogtitles.farm.process import FarmProcess
-from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT
+from tests.conftest import start_farm_crawl
 
 pytestmark = pytest.mark.integration
 
@@ -30,11 +29,9 @@ def served_faults(farm: FarmProcess) -> dict[tuple[str, str], str]:
 def crawl(list_file: Path, out: Path, *settings: str) -> tuple[int, float, str]:
     """Run the crawl; its exit code, peak RSS (MB, from wait4) and log."""
     log = out.with_suffix(".log")
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}", "-O", str(out),
-        "-s", RESOLVER, "-s", ALLOW_LOOPBACK, "-s", f"LOG_FILE={log}", *settings,
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = start_farm_crawl(
+        "-a", f"urls_file={list_file}", "-O", str(out), "-s", f"LOG_FILE={log}", *settings
+    )
     _pid, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     return (
@@ -91,18 +88,12 @@ def test_farm_down_mid_crawl_and_back(tmp_path: Path) -> None:
     port = farm.port
     listing = farm_listing(600, port, farm.refused_port, specials=False)
     list_file.write_text("".join(listed.line + "\n" for listed in listing))
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}", "-O", str(out),
-        "-s", RESOLVER, "-s", ALLOW_LOOPBACK, "-s", "CONCURRENT_REQUESTS=32", "-s", "DOWNLOAD_TIMEOUT=2",
+    crawler = start_farm_crawl(
+        "-a", f"urls_file={list_file}", "-O", str(out), "-s", "CONCURRENT_REQUESTS=32",
+        "-s", "DOWNLOAD_TIMEOUT=2",
         "-s", "RETRY_TIMES=0",  # no second chance: what the outage did shows in the records
-    ]  # fmt: skip
-    crawler = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
         stderr=subprocess.PIPE,
-        text=True,
-    )
+    )  # fmt: skip
     try:
         time.sleep(2)
         farm.stop()  # down...

@@ -4,11 +4,9 @@ leaves the state as the last successful run wrote it."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 
 from blogtitles.farm.listing import farm_listing
 from blogtitles.farm.process import FarmProcess
-from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT, crawl_farm
+from tests.conftest import crawl_farm, start_farm_crawl
 
 pytestmark = pytest.mark.integration
 
@@ -108,27 +106,8 @@ def test_killed_crawl_leaves_the_state_consistent(tmp_path: Path) -> None:
             publish(farm, listed.blog.host)  # type: ignore[union-attr]
         list_file.write_text("".join(listed.line + "\n" for listed in listing))
         out = tmp_path / "killed.jsonl"
-        command = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "blogs",
-            *args,
-            "-s",
-            RESOLVER,
-            "-s",
-            ALLOW_LOOPBACK,
-            "-s",
-            "CONCURRENT_REQUESTS=8",
-            "-O",
-            str(out),
-        ]
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stderr=subprocess.DEVNULL,
+        process = start_farm_crawl(
+            *args, "-s", "CONCURRENT_REQUESTS=8", "-O", str(out), stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 5):
@@ -157,15 +136,16 @@ def test_two_crawls_share_one_state_file(tmp_path: Path) -> None:
         for half in (0, 1):
             list_file = tmp_path / f"half{half}.txt"
             list_file.write_text("".join(listed.line + "\n" for listed in listing[half::2]))
-            command = [
-                sys.executable, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}",
-                "-a", "since=last", "-s", f"BLOGTITLES_STATE_PATH={state}", "-s", RESOLVER, "-s", ALLOW_LOOPBACK,
-                "-O", str(tmp_path / f"half{half}.jsonl"),
-            ]  # fmt: skip
-            env = {**os.environ, "PYTHONPATH": str(ROOT)}
-            processes.append(
-                subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-            )
+            args = [
+                "-a",
+                f"urls_file={list_file}",
+                "-a",
+                "since=last",
+                "-s",
+                f"BLOGTITLES_STATE_PATH={state}",
+            ]
+            out = str(tmp_path / f"half{half}.jsonl")
+            processes.append(start_farm_crawl(*args, "-O", out, stderr=subprocess.DEVNULL))
         assert [process.wait(timeout=120) for process in processes] == [0, 0]
     assert len(seen(state)) == 40
     with sqlite3.connect(state) as db:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 from blogtitles.farm.listing import check_records, farm_listing
 from blogtitles.farm.process import FarmProcess
 from blogtitles.resume import read_done
-from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT, crawl_farm
+from tests.conftest import crawl_farm, start_farm_crawl
 
 pytestmark = pytest.mark.integration
 
@@ -34,23 +32,10 @@ def test_killed_twice_then_resumed_every_blog_once(tmp_path: Path, seed: int) ->
         list_file = tmp_path / "blogs.txt"
         list_file.write_text("".join(listed.line + "\n" for listed in listing))
         args = ["-a", f"urls_file={list_file}", "-s", f"JOBDIR={job}", "-o", str(out)]
-        command = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "blogs",
-            *args,
-            "-s",
-            RESOLVER,
-            "-s",
-            ALLOW_LOOPBACK,
-        ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         kills = []
         for _ in range(2):  # two runs killed at random points
             target = lines(out) + rng.randint(30, 900)
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+            process = start_farm_crawl(*args, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and lines(out) < target and process.poll() is None:
                 time.sleep(0.02)
