@@ -141,9 +141,14 @@ def entries_from_anchors(anchors: Iterable[Any], base: str) -> list[Entry]:
 # -- JSON-LD ------------------------------------------------------------------------------------
 
 
-def json_ld_entries(doc: etree._Element, base: str) -> list[Entry]:
-    """Posts a JSON-LD ``Blog`` (``blogPost``), ``ItemList`` or several ``BlogPosting`` name."""
-    nodes = json_ld_nodes(doc)
+def json_ld_entries(
+    doc: etree._Element, base: str, nodes: list[dict[str, Any]] | None = None
+) -> list[Entry]:
+    """Posts a JSON-LD ``Blog`` (``blogPost``), ``ItemList`` or several ``BlogPosting`` name.
+
+    ``nodes``: the page's JSON-LD, when the caller has parsed it already.
+    """
+    nodes = json_ld_nodes(doc) if nodes is None else nodes
     posts: list[dict[str, Any]] = []
     for node in nodes:
         types = node_types(node)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -138,16 +139,17 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
         return IndexPage(None, doubt="no_link")
     base = base_url(doc, url)
     feed_url = discover_feed(doc, base)
-    blog_title = index_blog_title(doc)
+    nodes = json_ld_nodes(doc)  # parsed once, read by several signals
+    blog_title = index_blog_title(doc, nodes)
     if rule is not None and rule.article:
         link, _ = choose_entry(
             entries_from_anchors(rule.select(doc, "article"), base), "site_rule", url
         )
         if link is not None:
             return IndexPage(link, feed_url, "", False, blog_title)
-    if is_article_page(doc, url):
+    if is_article_page(doc, url, nodes):
         return IndexPage(ArticleLink(url, "input_is_article"), feed_url, "", True, blog_title)
-    structured = _structured_signals(doc, base)
+    structured = _structured_signals(doc, base, nodes)
     for signal, entries in structured:
         link, doubt = choose_entry(entries, signal, url)
         if link is not None:
@@ -169,12 +171,14 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
     return IndexPage(None, feed_url, "no_link", False, blog_title)
 
 
-def _structured_signals(doc: etree._Element, base: str) -> list[tuple[str, list[Entry]]]:
+def _structured_signals(
+    doc: etree._Element, base: str, nodes: list[dict[str, Any]]
+) -> list[tuple[str, list[Entry]]]:
     """Entries of each structured signal; where one signal lacks a date or a pin mark that
     another shows for the same URL (JSON-LD lists rarely carry either), it is filled in."""
     name, entries = platform_entries(doc, base)
     signals = [
-        ("json-ld", json_ld_entries(doc, base)),
+        ("json-ld", json_ld_entries(doc, base, nodes)),
         ("microformats", microformat_entries(doc, base)),
         (f"platform:{name}", entries),
     ]
@@ -257,12 +261,12 @@ def discover_feed(doc: etree._Element, base: str) -> str | None:
     return None
 
 
-def index_blog_title(doc: etree._Element) -> str:
+def index_blog_title(doc: etree._Element, nodes: list[dict[str, Any]] | None = None) -> str:
     """The blog's name: ``og:site_name``, JSON-LD ``WebSite``/``Blog`` name, then ``<title>``."""
     name = meta_content(doc, "og:site_name", "application-name")
     if name:
         return name
-    for node in json_ld_nodes(doc):
+    for node in json_ld_nodes(doc) if nodes is None else nodes:
         if node_types(node) & {"WebSite", "Blog"}:
             name = text_value(node.get("name"))
             if name:
@@ -271,13 +275,15 @@ def index_blog_title(doc: etree._Element) -> str:
     return clean_text(titles[0].text_content()) if titles else ""
 
 
-def is_article_page(doc: etree._Element, url: str) -> bool:
+def is_article_page(
+    doc: etree._Element, url: str, nodes: list[dict[str, Any]] | None = None
+) -> bool:
     """Whether the page is itself one article (``og:type=article``, or a JSON-LD article whose
     URL is this page) rather than a list of posts."""
     if meta_content(doc, "og:type").lower() == "article":
         return True
     here = _comparable(url)
-    for node in json_ld_nodes(doc):
+    for node in json_ld_nodes(doc) if nodes is None else nodes:
         if node_types(node) & ARTICLE_TYPES:
             own = url_value(node.get("mainEntityOfPage")) or url_value(node.get("url"))
             if own and _comparable(own) == here:

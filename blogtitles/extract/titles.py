@@ -74,8 +74,9 @@ def extract_title(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
     doc = parse_html(page)
     if doc is None:
         return None
-    nodes = [node for node in json_ld_nodes(doc) if node_types(node) & ARTICLE_TYPES]
-    site_name = _site_name(doc, url)
+    all_nodes = json_ld_nodes(doc)
+    nodes = [node for node in all_nodes if node_types(node) & ARTICLE_TYPES]
+    site_name = _site_name(doc, url, all_nodes)
     candidates = _candidates(doc, nodes, site_name, rule)
     chosen = choose_title(candidates, site_name)
     if chosen is None:
@@ -134,12 +135,12 @@ def choose_title(candidates: list[tuple[str, str]], site_name: str) -> tuple[str
     return signal, stem if truncated else text
 
 
-def _site_name(doc: etree._Element, url: str) -> str:
+def _site_name(doc: etree._Element, url: str, nodes: list[dict]) -> str:
     """``og:site_name``, JSON-LD ``WebSite``/``Blog`` name, else the text of a home link."""
     name = meta_content(doc, "og:site_name", "application-name")
     if name:
         return name
-    for node in json_ld_nodes(doc):
+    for node in nodes:
         if node_types(node) & {"WebSite", "Blog", "Organization"}:
             name = text_value(node.get("name"))
             if name:
