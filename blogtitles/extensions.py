@@ -114,3 +114,36 @@ class CrawlProgress:
             self.stream.flush()
         else:
             logger.info("Progress: %s", self.line())
+
+
+class OneLineRobotsErrors:
+    """Scrapy's robots.txt middleware logs every failed robots.txt download at ERROR with a full
+    traceback (a blog whose host does not resolve gives two screens of it). The blog's own record
+    says what went wrong; here that log line keeps its message and loses the traceback, and
+    becomes a WARNING. Off with ``BLOGTITLES_ONE_LINE_ROBOTS_ERRORS = False``.
+    """
+
+    LOGGER = "scrapy.downloadermiddlewares.robotstxt"
+
+    def __init__(self) -> None:
+        self.filter = _OneLine()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("BLOGTITLES_ONE_LINE_ROBOTS_ERRORS", True):
+            raise NotConfigured("BLOGTITLES_ONE_LINE_ROBOTS_ERRORS is off")
+        extension = cls()
+        logging.getLogger(cls.LOGGER).addFilter(extension.filter)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def engine_stopped(self) -> None:
+        logging.getLogger(self.LOGGER).removeFilter(self.filter)
+
+
+class _OneLine(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.levelno >= logging.ERROR:
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

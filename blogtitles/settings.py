@@ -82,6 +82,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "blogtitles.extensions.CrawlSummary": 500,
     "blogtitles.extensions.CrawlProgress": 510,
+    "blogtitles.extensions.OneLineRobotsErrors": 520,
 }
 # `scrapy genspider -t blog NAME DOMAIN` makes a spider from blogtitles/templates/spiders/blog.tmpl.
 TEMPLATES_DIR = str(_Path(__file__).parent / "templates")
@@ -125,6 +126,8 @@ BLOGTITLES_PROGRESS_INTERVAL = 10.0
 # ... a live line on stderr every N seconds on a terminal; "auto" = live when stderr is a tty.
 BLOGTITLES_PROGRESS_LIVE_INTERVAL = 0.5
 BLOGTITLES_PROGRESS_LIVE = "auto"
+# A failed robots.txt download is logged on one line (WARNING), not with Scrapy's traceback.
+BLOGTITLES_ONE_LINE_ROBOTS_ERRORS = True
 # Each pipeline can be switched off without editing ITEM_PIPELINES.
 BLOGTITLES_VALIDATE_ENABLED = True
 BLOGTITLES_CLEAN_TITLE_ENABLED = True

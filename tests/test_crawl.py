@@ -65,6 +65,14 @@ def test_every_farm_line_ends_as_its_expected_record(farm: Farm, tmp_path: Path)
     assert "duplicate articles: 1" in " ".join(result.log.split())
     assert "duplicate inputs: 1" in " ".join(result.log.split())
     assert "adds up" in result.log
+    # robots.txt failures (unresolvable, refused, hanging hosts) are one line each
+    assert "Traceback" not in result.log
+    warnings = [
+        line
+        for line in result.log.splitlines()
+        if "[scrapy.downloadermiddlewares.robotstxt] WARNING" in line
+    ]
+    assert any("Error downloading" in line for line in warnings)
 
 
 @pytest.mark.parametrize("fmt", ["text", "csv", "opml"])
