@@ -79,14 +79,35 @@ def farm_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def peak_rss_mb(pid: int) -> float:
+    """``VmHWM`` of a running process (its peak RSS since it started its program), in MB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
 def run_client(command: list[str], farm: FarmProcess, out: Path, log: Path) -> Run:
-    """Run one client to the end; its own CPU and peak RSS come from ``wait4``."""
+    """Run one client to the end: its CPU from ``wait4``, its peak RSS from ``VmHWM``.
+
+    Not ``ru_maxrss``: Linux carries the parent's resident size at fork into the child's
+    ``ru_maxrss``, so a harness that holds a big farm listing would inflate every client's figure.
+    """
     assert farm.process is not None
     farm_before = farm_cpu(farm.process.pid)
     started = time.monotonic()
+    rss = 0.0
     with log.open("w") as log_handle:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log_handle, stderr=subprocess.STDOUT)
-        _pid, status, usage = os.wait4(process.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            rss = max(rss, peak_rss_mb(process.pid))
+            time.sleep(0.05)
     wall = time.monotonic() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
@@ -97,7 +118,7 @@ def run_client(command: list[str], farm: FarmProcess, out: Path, log: Path) -> R
     return Run(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
-        rss_mb=usage.ru_maxrss / 1024,
+        rss_mb=rss,
         farm_cpu=farm_cpu(farm.process.pid) - farm_before,
         ok=ok,
     )
