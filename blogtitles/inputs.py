@@ -150,11 +150,6 @@ def open_blog_list(path: str | Path, fmt: str | None = None) -> Iterator[BlogInp
     return _iter_text(path)
 
 
-def count_entries(path: str | Path, fmt: str | None = None) -> int:
-    """Count the entries of a list file in one streaming pass, without keeping them."""
-    return sum(1 for _ in open_blog_list(path, fmt))
-
-
 def _read_head(path: Path, size: int = _SNIFF_BYTES) -> bytes:
     try:
         with path.open("rb") as handle:

@@ -22,6 +22,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RESOLVER = "TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver"
 #: The farm is on 127.0.0.1: crawls of it switch the address guard off, explicitly.
 ALLOW_LOOPBACK = "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True"
+FARM_SETTINGS = ("-s", RESOLVER, "-s", ALLOW_LOOPBACK)
 FARM_BLOGS = 30
 
 
@@ -82,18 +83,7 @@ def run_scrapy(
 
 def farm_crawl_command(*args: str) -> list[str]:
     """The command line of ``scrapy crawl blogs ARGS`` against the farm (resolver, no guard)."""
-    return [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        "blogs",
-        *args,
-        "-s",
-        RESOLVER,
-        "-s",
-        ALLOW_LOOPBACK,
-    ]
+    return [sys.executable, "-m", "scrapy", "crawl", "blogs", *args, *FARM_SETTINGS]
 
 
 def start_farm_crawl(*args: str, **popen: Any) -> subprocess.Popen[str]:
@@ -107,10 +97,7 @@ def crawl_farm(*args: str, timeout: float = 240, cwd: Path = ROOT) -> CrawlResul
     return run_scrapy(
         "crawl",
         "blogs",
-        "-s",
-        RESOLVER,
-        "-s",
-        ALLOW_LOOPBACK,
+        *FARM_SETTINGS,
         "-s",
         "DOWNLOAD_TIMEOUT=1",
         *args,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from blogtitles.extract import analyze_index, extract_title
-from blogtitles.extract.feeds import looks_like_feed, newest_entry_link
+from blogtitles.extract.feeds import looks_like_feed
 from blogtitles.farm.fixtures import FixtureSite, load_fixture_sites, same_url
 from blogtitles.pipelines import clean_title
 
@@ -50,7 +50,8 @@ def test_published_date(site: FixtureSite) -> None:
 def test_feed_names_the_same_newest_article(site: FixtureSite) -> None:
     feeds = [site.read(path) for path in site.feeds()]
     feed = next(text for text in feeds if looks_like_feed(text))
-    assert same_url(newest_entry_link(feed, site.index_url) or "", site.newest_url)
+    link = analyze_index(feed, site.index_url).link
+    assert link is not None and same_url(link.url, site.newest_url)
 
 
 ARTICLE_MARKED = [s for s in SITES if 'content="article"' in s.article_page]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from blogtitles.extract import extract_title, find_first_article
-from blogtitles.extract.feeds import looks_like_feed, newest_entry_link
+from blogtitles.extract.feeds import looks_like_feed
 from blogtitles.extract.links import is_article_candidate
 from blogtitles.extract.titles import strip_site_name
 from blogtitles.farm import engines
@@ -74,7 +74,8 @@ def test_generic_post_like_url() -> None:
 def test_feed_newest_by_date_not_position() -> None:
     text = fixture("feed_rss_unordered.xml")
     assert looks_like_feed(text)
-    assert newest_entry_link(text, "https://u.test/feed") == "https://u.test/newest/"
+    link = find_first_article(text, "https://u.test/feed")
+    assert link is not None and link.url == "https://u.test/newest/"
 
 
 def test_atom_relative_links_resolve_against_xml_base() -> None:

@@ -10,7 +10,6 @@ import pytest
 from blogtitles.inputs import (
     InputListError,
     InvalidBlogUrlError,
-    count_entries,
     detect_format,
     iter_inline,
     normalize_blog_url,
@@ -85,7 +84,7 @@ def test_text_list(tmp_path: Path) -> None:
     assert entries[1].source == "blogs.txt:4"
     assert "scheme" in entries[2].error
     assert "UTF-8" in entries[3].error
-    assert count_entries(path) == 4
+    assert sum(1 for _ in open_blog_list(path)) == 4
 
 
 def test_csv_list(tmp_path: Path) -> None:

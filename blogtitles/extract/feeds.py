@@ -44,17 +44,3 @@ def read_feed(page: str | bytes, url: str) -> tuple[list[Entry], str]:
             when = entry.get("published_parsed") or entry.get("updated_parsed")
             entries.append(Entry(link, from_struct_time(when)))
     return entries, clean_text(parsed.feed.get("title", ""))
-
-
-def feed_entries(page: str | bytes, url: str) -> list[Entry]:
-    """The feed's entries in document order, with their dates (ISO-8601)."""
-    return read_feed(page, url)[0]
-
-
-def newest_entry_link(page: str | bytes, url: str) -> str | None:
-    """The link of the newest entry (by date when entries carry one, else the first)."""
-    entries = feed_entries(page, url)
-    if not entries:
-        return None
-    dated = [entry for entry in entries if entry.published]
-    return max(dated, key=lambda e: e.published or "").url if dated else entries[0].url

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from blogtitles.extract import analyze_index, extract_title
-from blogtitles.extract.feeds import looks_like_feed, newest_entry_link
+from blogtitles.extract.feeds import looks_like_feed
 from blogtitles.pipelines import clean_title
 
 FIXTURES_DIR = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "engines"
@@ -151,7 +151,8 @@ def evaluate(site: FixtureSite, repeat: int = 20) -> Evaluation:
     for path in site.feeds():
         text = site.read(path)
         if looks_like_feed(text):
-            feed_link = newest_entry_link(text, site.index_url) or ""
+            link = analyze_index(text, site.index_url).link
+            feed_link = link.url if link else ""
             break
     return Evaluation(
         site=site,

@@ -18,7 +18,7 @@ from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
 from blogtitles.farm import engines
-from blogtitles.farm.catalog import DOMAIN, Blog, Post
+from blogtitles.farm.catalog import DOMAIN, POSTS_PER_PAGE, Blog, Post
 from blogtitles.farm.faults import FAULTS_PATH, PNG_BYTES, FaultPlan
 from blogtitles.farm.fixtures import FixtureSite
 
@@ -176,7 +176,7 @@ class BlogFarm(Resource):
         rest = path[len(blog.base_path) :] if path.startswith(blog.base_path) else None
         if rest is not None and (match := _PAGE_RE.match(rest)):
             page = int(match.group(1))
-            if 1 < page <= -(-len(blog.posts) // 5):
+            if 1 < page <= -(-len(blog.posts) // POSTS_PER_PAGE):
                 return html_reply(
                     engines.index_page(blog, origin, page), engines.page_encoding(blog)
                 )
