@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,14 +53,27 @@ class BlogState:
     def __init__(self, path: str | Path) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        self._set_up()
         self.run_id = uuid.uuid4().hex
         self.db.execute(
             "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running')",
             (self.run_id, utc_now_iso()),
         )
+
+    def _set_up(self) -> None:
+        """WAL mode and the tables. Two crawls opening a new file at once can find it locked
+        here without SQLite's busy timeout applying (switching to WAL), so this retries."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def newest(self, blog_url: str) -> str | None:
         row = self.db.execute(
