@@ -10,6 +10,7 @@ SCRAPYD_STAMP := $(SCRAPYD_VENV)/.installed-$(shell cat requirements.txt require
 BLOGS  ?= 200
 LATENCY ?= 0.1
 PORT   ?= 8800
+JOBS   ?= 1
 
 .PHONY: help venv scrapyd-venv demo test lint format farm crawl accuracy bench scrapyd scrapyd-stop clean
 
@@ -22,7 +23,7 @@ help:
 	@echo "make scrapyd-stop  stop it"
 	@echo "make lint     ruff check and format check"
 	@echo "make farm     serve the sample farm on 127.0.0.1:$(PORT) (BLOGS=, LATENCY=)"
-	@echo "make crawl    scrapy crawl blogs on blogs.txt (needs internet)"
+	@echo "make crawl    scrapy crawl blogs on blogs.txt (needs internet); JOBS=2: one process per core"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,8 +75,14 @@ format: venv
 farm: venv
 	$(PY) -m blogtitles.farm --port $(PORT) --blogs $(BLOGS) --latency $(LATENCY) --list-file output/farm-blogs.txt
 
+# JOBS=N: the list split by host over N processes (python -m blogtitles.parallel), outputs merged
+# into output/titles.jsonl and .csv. CRAWL_ARGS go to every crawl (e.g. "-a urls_file=mine.txt").
 crawl: venv
-	$(VENV)/bin/scrapy crawl blogs
+ifeq ($(JOBS),1)
+	$(VENV)/bin/scrapy crawl blogs $(CRAWL_ARGS)
+else
+	$(PY) -m blogtitles.parallel --jobs $(JOBS) -- $(CRAWL_ARGS)
+endif
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -5,16 +5,20 @@ For each n and latency L, with the sample farm in its own process on 127.0.0.1:
 - ``sequential``: the seed's naive loop (``bench/sequential.py``), run up to n = 100 and
   extrapolated linearly beyond (it is 2n page waits in a row);
 - ``peer``: a plain asyncio + aiohttp + lxml crawler (``bench/peer.py``), C downloads in flight;
-- ``scrapy``: the real ``scrapy crawl blogs`` with the project's settings, pipelines and feed export.
+- ``scrapy``: the real ``scrapy crawl blogs`` with the project's settings, pipelines and feed export;
+- ``scrapy-jobs``: the same crawl split over ``--jobs`` processes by host (``make crawl JOBS=N``,
+  ``python -m blogtitles.parallel``), C/N downloads in flight each, outputs merged.
 
 Medians of R repetitions (min–max), wall time, CPU (user + system) and peak RSS of each client
-process (from ``wait4``), the farm's CPU, and the ideal 2L·⌈n/C⌉. Writes ``output/bench.json``
+process (CPU from ``wait4``, with its children; RSS the largest ``VmHWM`` of the process tree), the
+farm's CPU, and the ideal 2L·⌈n/C⌉. Writes ``output/bench.json``
 and ``output/bench.png``. A benchmark, not a test: it asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -32,7 +36,7 @@ from blogtitles.farm.process import FarmProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOLVER = "TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver"
-CLIENTS = ("sequential", "peer", "scrapy")
+CLIENTS = ("sequential", "peer", "scrapy", "scrapy-jobs")
 
 
 @dataclass
@@ -90,6 +94,17 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from ``/proc/PID/task/*/children``)."""
+    tree, index = [pid], 0
+    while index < len(tree):
+        for task in Path(f"/proc/{tree[index]}/task").glob("*"):
+            with contextlib.suppress(OSError, ValueError):
+                tree += [int(child) for child in (task / "children").read_text().split()]
+        index += 1
+    return tree
+
+
 def run_client(command: list[str], farm: FarmProcess, out: Path, log: Path) -> Run:
     """Run one client to the end: its CPU from ``wait4``, its peak RSS from ``VmHWM``.
 
@@ -106,7 +121,7 @@ def run_client(command: list[str], farm: FarmProcess, out: Path, log: Path) -> R
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            rss = max(rss, peak_rss_mb(process.pid))
+            rss = max([rss, *map(peak_rss_mb, process_tree(process.pid))])
             time.sleep(0.05)
     wall = time.monotonic() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -124,16 +139,28 @@ def run_client(command: list[str], farm: FarmProcess, out: Path, log: Path) -> R
     )
 
 
-def command_for(client: str, list_file: Path, out: Path, concurrency: int, log: Path) -> list[str]:
-    python = sys.executable
+def command_for(
+    client: str, list_file: Path, out: Path, args: argparse.Namespace, log: Path
+) -> list[str]:
+    python, concurrency = sys.executable, args.concurrency
     if client == "sequential":
         return [python, "-m", "bench.sequential", str(list_file), str(out)]
     if client == "peer":
         return [python, "-m", "bench.peer", str(list_file), str(out), str(concurrency)]
+    if client == "scrapy-jobs":
+        concurrency = max(1, concurrency // args.jobs)
+    crawl_args = [
+        "-a", f"urls_file={list_file}", "-s", RESOLVER, "-s", "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True",
+        "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", "BLOGTITLES_PROGRESS_INTERVAL=0",
+    ]  # fmt: skip
+    if client == "scrapy-jobs":
+        return [
+            python, "-m", "blogtitles.parallel", "--jobs", str(args.jobs),
+            "--work", f"{log}.shards", "-o", str(out), "--", *crawl_args,
+        ]  # fmt: skip
     return [
-        python, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}",
-        "-s", RESOLVER, "-s", "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True", "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", f"LOG_FILE={log}.scrapy",
-        "-s", "BLOGTITLES_PROGRESS_INTERVAL=0", "-O", str(out),
+        python, "-m", "scrapy", "crawl", "blogs", *crawl_args, "-s", f"LOG_FILE={log}.scrapy",
+        "-O", str(out),
     ]  # fmt: skip
 
 
@@ -149,9 +176,7 @@ def measure(
     for rep in range(args.reps):
         out = work / f"{client}-{n}-{latency}-{rep}.jsonl"
         log = work / f"{client}-{n}-{latency}-{rep}.log"
-        case.runs.append(
-            run_client(command_for(client, list_file, out, args.concurrency, log), farm, out, log)
-        )
+        case.runs.append(run_client(command_for(client, list_file, out, args, log), farm, out, log))
         print(f"  {client:<10} n={n:<6} L={latency:<5} run {rep + 1}: {case.runs[-1].wall:7.2f} s, "
               f"{case.runs[-1].ok}/{n} titles", flush=True)  # fmt: skip
     return case
@@ -192,7 +217,10 @@ def cpu_cases(args: argparse.Namespace, work: Path) -> list[Case]:
     with FarmProcess(
         blogs=n, latency=0.0, specials=False, blogs_per_host=args.blogs_per_host
     ) as farm:
-        return [measure(client, n, farm, 0.0, args, work) for client in ("peer", "scrapy")]
+        return [
+            measure(client, n, farm, 0.0, args, work)
+            for client in ("peer", "scrapy", "scrapy-jobs")
+        ]
 
 
 def memory_case(args: argparse.Namespace, work: Path) -> Case:
@@ -276,6 +304,61 @@ def print_table(title: str, rows: list[dict[str, Any]]) -> None:
         )  # fmt: skip
 
 
+def find_row(
+    rows: list[dict[str, Any]], client: str, n: int, latency: float
+) -> dict[str, Any] | None:
+    return next(
+        (r for r in rows if r["client"] == client and r["n"] == n and r["latency"] == latency), None
+    )
+
+
+def targets(rows: list[dict[str, Any]], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Issue 4's targets, each with what this run measured and whether it is met."""
+    found: list[dict[str, Any]] = []
+
+    def check(name: str, value: float | None, limit: float, at_most: bool) -> None:
+        if value is None:
+            return
+        met = value <= limit if at_most else value >= limit
+        found.append({"target": name, "measured": value, "limit": limit, "met": met})
+
+    for client in ("scrapy", "scrapy-jobs"):
+        row = find_row(rows, client, 1000, args.latency)
+        if row is not None:
+            check(f"{client}: n=1000 wall / ideal (≤)", row["x_ideal"], 1.5, at_most=True)
+            check(
+                f"{client}: speed-up over sequential (≥)", row["speedup_vs_sequential"], 60, False
+            )
+    n = args.cpu_pages // 2
+    peer, single, jobs = (find_row(rows, c, n, 0.0) for c in ("peer", "scrapy", "scrapy-jobs"))
+    if single is not None:
+        check("scrapy: CPU ms per page at L=0 (≤)", single["cpu_ms_per_page"], 1.4, at_most=True)
+    if peer is not None and single is not None:
+        check(
+            "scrapy: pages/s ÷ peer's (≥)", single["pages_per_s"] / peer["pages_per_s"], 0.6, False
+        )
+    if peer is not None and jobs is not None:
+        check(
+            "scrapy-jobs: pages/s ÷ peer's (≥)",
+            jobs["pages_per_s"] / peer["pages_per_s"],
+            1.0,
+            False,
+        )
+    memory = find_row(rows, "scrapy", args.memory_blogs, 0.0) if args.memory_blogs else None
+    if memory is not None:
+        check(f"scrapy: peak RSS MB at {args.memory_blogs} blogs (≤)", memory["rss_mb"], 150, True)
+    return found
+
+
+def print_targets(found: list[dict[str, Any]]) -> None:
+    print("\nTargets (issue 4)")
+    for target in found:
+        verdict = "met" if target["met"] else "NOT met"
+        print(
+            f"  {target['target']:<48} {target['measured']:>8.2f}  limit {target['limit']:<6} {verdict}"
+        )
+
+
 def plot(rows: list[dict[str, Any]], latency: float, path: Path) -> None:
     import matplotlib
 
@@ -283,11 +366,13 @@ def plot(rows: list[dict[str, Any]], latency: float, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(8, 5.5))
-    for client, style in (("sequential", "o-"), ("peer", "s-"), ("scrapy", "^-")):
+    for client, style in (
+        ("sequential", "o-"), ("peer", "s-"), ("scrapy", "^-"), ("scrapy-jobs", "v-")
+    ):  # fmt: skip
         points = sorted(
             (r["n"], r["wall_s"], "extrapolated" in r["client"])
             for r in rows
-            if r["client"].startswith(client) and r["latency"] == latency
+            if r["client"].removesuffix(" (extrapolated)") == client and r["latency"] == latency
         )
         if not points:
             continue
@@ -335,6 +420,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--memory-blogs", type=int, default=0, help="blogs of the memory run (0: skip)"
     )
     parser.add_argument("--blogs-per-host", type=int, default=10, help="farm blogs per host name")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 2, help="processes of scrapy-jobs"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "output")
     args = parser.parse_args(argv)
     args.sizes = [int(size) for size in args.sizes.split(",")]
@@ -370,9 +458,11 @@ def main(argv: list[str] | None = None) -> int:
         },
         "settings": {k: v for k, v in vars(args).items() if k != "output"},
         "rows": rows,
+        "targets": (found := targets(rows, args)),
         "cases": [asdict(case) for case in cases],
     }
     (args.output / "bench.json").write_text(json.dumps(report, indent=2, default=str))
+    print_targets(found)
     plot(rows, args.latency, args.output / "bench.png")
     print(f"\nWrote {args.output / 'bench.json'} and {args.output / 'bench.png'}")
     return 0

@@ -128,6 +128,16 @@ def clean_title(title: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+def duplicate_key(item: Any) -> str | None:
+    """What two records must share to be duplicates: the canonical article URL of an ``ok``
+    record; ``None`` for an error record (each stands for its own input). Also used to merge
+    the outputs of several processes (:mod:`blogtitles.merge`)."""
+    adapter = ItemAdapter(item)
+    if adapter["status"] != STATUS_OK:
+        return None
+    return canonicalize_url(adapter["article_url"])
+
+
 class DedupeArticlePipeline(_Pipeline):
     """Drop a second ``ok`` record of the same article (by canonical URL), counted in the stats.
 
@@ -143,13 +153,11 @@ class DedupeArticlePipeline(_Pipeline):
         self._seen = SeenUrls()
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if adapter["status"] != STATUS_OK:
-            return item
-        canonical = canonicalize_url(adapter["article_url"])
-        if not self._seen.add(canonical):
+        canonical = duplicate_key(item)
+        if canonical is not None and not self._seen.add(canonical):
             self.stats.inc_value(accounting.DROPPED_DUPLICATE)
             raise DropItem(
-                f"Duplicate article {canonical} (from {adapter['blog_url']})", log_level="INFO"
+                f"Duplicate article {canonical} (from {ItemAdapter(item)['blog_url']})",
+                log_level="INFO",
             )
         return item

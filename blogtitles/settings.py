@@ -31,6 +31,17 @@ ROBOTSTXT_OBEY = True
 # Two connections per host at most (Scrapy's template uses 1 with a 1 s delay, for crawling a
 # single site; here each host sees two or three requests in a row, so no delay is needed).
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Scrapy 2.19's downloader starts every queued request of a host at once under asyncio, past the
+# limit above; this one counts them as they start (see downloader.py).
+DOWNLOADER = "blogtitles.downloader.PoliteDownloader"
+# Scrapy's HTTP/1.1 handler, idle connections closed after BLOGTITLES_IDLE_CONNECTION_TIMEOUT
+# seconds rather than Twisted's 240: a host's few requests come within seconds, and thousands of
+# idle connections would only hold memory (see downloader.py).
+DOWNLOAD_HANDLERS = {
+    "http": "blogtitles.downloader.ShortIdleHTTPDownloadHandler",
+    "https": "blogtitles.downloader.ShortIdleHTTPDownloadHandler",
+}
+BLOGTITLES_IDLE_CONNECTION_TIMEOUT = 5.0
 DOWNLOAD_DELAY = 0
 # AutoThrottle adapts the delay per host from its latency; with two or three requests per host it
 # only adds its start delay. Turn it on (-s AUTOTHROTTLE_ENABLED=True) for lists where many blogs

@@ -51,6 +51,9 @@ def redirect(location: str, status: int = 301) -> Reply:
 
 #: ``POST``/``GET`` here (on a blog's host) publishes a new newest post on that blog.
 PUBLISH_PATH = "/_farm/publish"
+#: What the farm saw of its clients: the most requests in flight at once per host name, and the
+#: TCP connections accepted (a polite crawler stays within its per-host limit and reuses them).
+LOAD_PATH = "/_farm/load"
 NOT_FOUND = Reply(status=404, body=b"<h1>Not found</h1>", headers={"Content-Type": "text/html"})
 
 
@@ -81,6 +84,23 @@ class BlogFarm(Resource):
         self.reactor: Any = reactor
         self.fixture_sites: dict[str, FixtureSite] = {}
         self.faults: FaultPlan | None = None
+        self.in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}
+        self.connections = 0
+
+    def load(self) -> dict[str, Any]:
+        """The ``LOAD_PATH`` report."""
+        return {"max_in_flight": self.max_in_flight, "connections": self.connections}
+
+    def _track(self, request: Request, host: str) -> None:
+        """Count ``request`` in flight to ``host`` until it finishes or its client goes."""
+        self.in_flight[host] = self.in_flight.get(host, 0) + 1
+        self.max_in_flight[host] = max(self.max_in_flight.get(host, 0), self.in_flight[host])
+
+        def done(_result: Any) -> None:
+            self.in_flight[host] -= 1
+
+        request.notifyFinish().addBoth(done)
 
     def _is_normal(self, host: str) -> bool:
         hosted = self.blogs.get(host)
@@ -138,6 +158,13 @@ class BlogFarm(Resource):
         if path == FAULTS_PATH and self.faults is not None:
             request.setHeader("Content-Type", "application/json")
             return json.dumps(self.faults.report()).encode()
+        if path == LOAD_PATH:
+            request.setHeader("Content-Type", "application/json")
+            report = json.dumps(self.load()).encode()
+            if request.args.get(b"reset"):
+                self.max_in_flight, self.connections = {}, 0
+            return report
+        self._track(request, host)
         if host in self.fixture_sites:
             reply = static_reply(self.fixture_sites[host], path, port)
         else:
@@ -299,9 +326,17 @@ def _cancel(_failure: Any, call: IDelayedCall) -> None:
         call.cancel()
 
 
+class _CountingSite(Site):
+    """A Site that counts the connections it accepts into its farm's load report."""
+
+    def buildProtocol(self, addr: Any) -> Any:  # noqa: N802 - Twisted's name
+        self.resource.connections += 1
+        return super().buildProtocol(addr)
+
+
 def make_site(farm: BlogFarm) -> Site:
     """A quiet Site (no access log: it would cost more CPU than the pages)."""
-    site = Site(farm)
+    site = _CountingSite(farm)
     site.log = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
     site.noisy = False
     return site

@@ -30,6 +30,7 @@ from blogtitles.inputs import (
 from blogtitles.items import BlogRecord
 from blogtitles.resume import read_done, resumable_feeds
 from blogtitles.seen import SeenUrls
+from blogtitles.shards import WHOLE, Shard
 from blogtitles.spiders.records import ARTICLE, FEED, INDEX, error_record, is_document, not_html
 
 if TYPE_CHECKING:
@@ -53,7 +54,8 @@ class BlogTitlesSpider(scrapy.Spider):
     ``urls`` (comma-separated URLs, instead of a file), ``format`` (``text``, ``csv``, ``opml``;
     detected when omitted), ``input`` (``blogs``: index pages, the default; ``articles``: each
     URL is an article page, its title is extracted directly), ``since`` (``last``: report only
-    blogs whose newest article changed since the last successful run, see :mod:`blogtitles.state`).
+    blogs whose newest article changed since the last successful run, see :mod:`blogtitles.state`),
+    ``shard`` (``K/N``: only this process's share of the list, see :mod:`blogtitles.shards`).
     """
 
     #: Per-site selectors, ``{"example.com/blog/": {"article": "css", "title": "xpath:..."}}``;
@@ -68,6 +70,7 @@ class BlogTitlesSpider(scrapy.Spider):
         format: str | None = None,  # noqa: A002 - the argument users type is -a format=...
         input: str = "blogs",  # noqa: A002 - the argument users type is -a input=...
         since: str = "",
+        shard: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(name, **kwargs)
@@ -76,6 +79,7 @@ class BlogTitlesSpider(scrapy.Spider):
         if since not in ("", "last"):
             raise InputListError(f"-a since={since!r}: the only value is 'last'")
         self.since = since
+        self.shard = Shard.parse(shard) if shard else WHOLE
         self.urls_file = urls_file
         self.urls = urls
         self.list_format = format or None
@@ -114,9 +118,12 @@ class BlogTitlesSpider(scrapy.Spider):
 
     def _open_list(self) -> Iterator[BlogInput]:
         if self.urls is not None:
-            return iter_inline(self.urls)
-        path = self.list_path()
-        return open_packaged_list() if path is None else open_blog_list(path, self.list_format)
+            entries = iter_inline(self.urls)
+        elif (path := self.list_path()) is None:
+            entries = open_packaged_list()
+        else:
+            entries = open_blog_list(path, self.list_format)
+        return self.shard.select(entries)
 
     def open_inputs(self) -> None:
         """Check the input and prepare its lazy iterator (raises ``InputListError`` at once).

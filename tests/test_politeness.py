@@ -1,0 +1,105 @@
+"""Politeness seen from the server: at most CONCURRENT_REQUESTS_PER_DOMAIN requests in flight
+per host, over connections that are reused (the farm counts both)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from blogtitles.farm.listing import farm_listing
+from blogtitles.farm.process import FarmProcess
+from blogtitles.farm.server import LOAD_PATH
+from tests.conftest import ROOT, crawl_farm
+
+pytestmark = pytest.mark.integration
+
+HOSTS, BLOGS_PER_HOST = 3, 12
+
+
+@pytest.fixture(scope="module")
+def shared_hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FarmProcess, Path]]:
+    """36 blogs on 3 host names, 100 ms per page: many requests queue for each host."""
+    blogs = HOSTS * BLOGS_PER_HOST
+    with FarmProcess(
+        blogs=blogs, latency=0.1, specials=False, blogs_per_host=BLOGS_PER_HOST
+    ) as farm:
+        listing = farm_listing(
+            blogs, farm.port, farm.refused_port, specials=False, blogs_per_host=BLOGS_PER_HOST
+        )
+        list_file = tmp_path_factory.mktemp("polite") / "blogs.txt"
+        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        yield farm, list_file
+
+
+def load(farm: FarmProcess) -> dict[str, Any]:
+    """The farm's load report, its counters reset for the next crawl."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(f"http://127.0.0.1:{farm.port}{LOAD_PATH}?reset=1", timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def crawl_and_load(
+    farm: FarmProcess, list_file: Path, tmp_path: Path, *settings: str
+) -> dict[str, Any]:
+    load(farm)
+    out = tmp_path / "titles.jsonl"
+    result = crawl_farm("-a", f"urls_file={list_file}", "-O", str(out), *settings)
+    assert result.returncode == 0, result.log[-3000:]
+    records = result.records(out)
+    assert len(records) == HOSTS * BLOGS_PER_HOST
+    assert all(record["status"] == "ok" for record in records)
+    return load(farm)
+
+
+def test_at_most_two_requests_per_host_over_two_connections(
+    shared_hosts: tuple[FarmProcess, Path], tmp_path: Path
+) -> None:
+    seen = crawl_and_load(*shared_hosts, tmp_path)
+    assert len(seen["max_in_flight"]) == HOSTS
+    assert set(seen["max_in_flight"].values()) == {2}  # the limit, reached and never passed
+    # One robots.txt and 24 pages per host, over two reused connections (+1: the report's own).
+    assert seen["connections"] == 2 * HOSTS + 1
+
+
+def test_scrapy_default_downloader_passes_the_limit(
+    shared_hosts: tuple[FarmProcess, Path], tmp_path: Path
+) -> None:
+    """Why ``blogtitles.downloader`` exists: when this fails, Scrapy counts requests before it
+    starts them, and ``PoliteDownloader`` can go."""
+    seen = crawl_and_load(
+        *shared_hosts, tmp_path, "-s", "DOWNLOADER=scrapy.core.downloader.Downloader"
+    )
+    assert max(seen["max_in_flight"].values()) > 2
+    assert seen["connections"] > 2 * HOSTS + 1
+
+
+def test_idle_connections_are_kept_seconds_not_minutes() -> None:
+    """The project's handler gives the connection pool ``BLOGTITLES_IDLE_CONNECTION_TIMEOUT``."""
+    script = (
+        "from scrapy.utils.reactor import install_reactor\n"
+        "install_reactor('twisted.internet.asyncioreactor.AsyncioSelectorReactor')\n"
+        "from scrapy.utils.project import get_project_settings\n"
+        "from scrapy.utils.test import get_crawler\n"
+        "from scrapy.utils.misc import load_object\n"
+        "settings = get_project_settings()\n"
+        "for value in (None, '2.5'):\n"
+        "    if value: settings.set('BLOGTITLES_IDLE_CONNECTION_TIMEOUT', value)\n"
+        "    crawler = get_crawler(settings_dict=settings.copy_to_dict())\n"
+        "    handler = load_object(settings.getdict('DOWNLOAD_HANDLERS')['https'])(crawler)\n"
+        "    print(handler._pool.cachedConnectionTimeout)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["5.0", "2.5"]
