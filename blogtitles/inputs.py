@@ -31,6 +31,8 @@ _HOST_RE = re.compile(r"^[A-Za-z0-9._~%!$&'()*+,;=:\[\]-]+$")
 _SNIFF_BYTES: Final = 4096
 _PROLOGUE_BYTES: Final = 1024 * 1024  # a DTD is at the top; entity declarations live only there
 _INLINE_COMMENT_RE = re.compile(r"\s#")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_SPACE_RE = re.compile(r"\s")  # str.isspace()'s characters (both use Py_UNICODE_ISSPACE)
 
 
 class InputListError(Exception):
@@ -62,9 +64,9 @@ def normalize_blog_url(raw: str) -> str:
         raise InvalidBlogUrlError("empty URL")
     if len(value) > MAX_URL_LENGTH:
         raise InvalidBlogUrlError(f"URL longer than {MAX_URL_LENGTH} characters")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if _CONTROL_RE.search(value):
         raise InvalidBlogUrlError("URL contains control characters or binary data")
-    if any(ch.isspace() for ch in value):
+    if _SPACE_RE.search(value):
         raise InvalidBlogUrlError("URL contains white space")
     scheme_match = _SCHEME_RE.match(value)
     if value.startswith("//"):

@@ -6,9 +6,7 @@ Each is built with ``from_crawler`` and can be switched off in ``ITEM_PIPELINES`
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -17,6 +15,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from w3lib.url import canonicalize_url
 
 from blogtitles import accounting, errors
+from blogtitles.extract.html import clean_title
 from blogtitles.items import RECORD_FIELDS, STATUS_OK
 from blogtitles.seen import SeenUrls
 
@@ -28,12 +27,6 @@ if TYPE_CHECKING:
 
 _STATUS_RE = re.compile(r"^(ok|[a-z][a-z0-9_]*)$")
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
-# Zero-width and invisible format characters that sneak into titles (ZWSP, ZWNJ, ZWJ, WJ, BOM,
-# soft hyphen); bidirectional marks too. Other Unicode is kept as written.
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061-\u2064\ufeff]")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SPACE_RE = re.compile(r"\s+")
-_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 class _Pipeline:
@@ -117,15 +110,6 @@ class CleanTitlePipeline(_Pipeline):
             if not adapter["title"] and adapter["status"] == STATUS_OK:
                 demote(adapter, errors.NO_TITLE, "title was empty once cleaned")
         return item
-
-
-def clean_title(title: str) -> str:
-    """A title as a person reads it: ``"  Caf&eacute;\\u200b  news "`` -> ``"Café news"``."""
-    text = html.unescape(title) if _ENTITY_RE.search(title) else title
-    text = _INVISIBLE_RE.sub("", text)
-    text = _CONTROL_RE.sub(" ", text)
-    text = unicodedata.normalize("NFC", text)
-    return _SPACE_RE.sub(" ", text).strip()
 
 
 def duplicate_key(item: Any) -> str | None:

@@ -6,6 +6,7 @@ import re
 import time
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -21,6 +22,12 @@ def parse_date(text: str | None) -> str | None:
     """
     if not text or len(text) > 64 or not _YEAR_RE.search(text):
         return None  # cheap rejection: most texts tried are not dates
+    # A plain string as the cache's key: lxml's string results keep their whole page alive.
+    return _parse_date(str(text))
+
+
+@lru_cache(maxsize=4096)  # pure; the same date texts recur across a page's signals and blogs
+def _parse_date(text: str) -> str | None:
     value = text.strip()
     if _ISO_DATE_RE.match(value):
         try:
@@ -71,6 +78,7 @@ def from_struct_time(value: time.struct_time | None) -> str | None:
     return datetime(*value[:6], tzinfo=UTC).isoformat()
 
 
+@lru_cache(maxsize=4096)  # pure; called for every dated entry each time entries are compared
 def sort_key(iso: str | None) -> str:
     """A key that orders ISO dates and date-times by time (missing dates first)."""
     if not iso:

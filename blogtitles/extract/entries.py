@@ -27,8 +27,15 @@ class Entry:
 
 
 def has_class(name: str) -> str:
-    """XPath predicate: the element has the class token ``name``."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    """XPath predicate: the element has the class token ``name``.
+
+    The plain ``contains`` first is implied by the token test; it only makes the test cheap for
+    the many elements whose class does not mention ``name`` at all.
+    """
+    return (
+        f"(contains(@class, '{name}')"
+        f" and contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
+    )
 
 
 OUTSIDE_CHROME = "not(ancestor::nav or ancestor::footer or ancestor::aside)"
@@ -97,6 +104,22 @@ def first_date_text(element: etree._Element) -> str | None:
     return None
 
 
+# Every pin mark above contains one of these words (in its class, test id or text): a page
+# without any of them has no pinned entry, and its entries need not be examined one by one.
+_PIN_WORDS = ("pinned", "sticky", "📌", "featured")
+CLASS_VALUES = etree.XPath("//@class")
+_TEST_IDS = etree.XPath("//@data-testid")
+_TEXT = etree.XPath("string()")
+
+
+def may_have_pins(doc: etree._Element, class_values: list[str] | None = None) -> bool:
+    """Whether any entry of ``doc`` can be marked pinned (``False``: none is)."""
+    text = str(_TEXT(doc))
+    values = CLASS_VALUES(doc) if class_values is None else class_values
+    words = " ".join([text, *map(str, values), *map(str, _TEST_IDS(doc))]).lower()
+    return any(word in words for word in _PIN_WORDS)
+
+
 def is_pinned(container: etree._Element | None) -> bool:
     """Whether the entry is marked sticky/pinned (a class, or a "Pinned" label)."""
     if container is None:
@@ -113,8 +136,40 @@ def container_of(anchor: etree._Element) -> etree._Element | None:
     return found[-1] if found else None
 
 
-def entries_from_anchors(anchors: Iterable[Any], base: str) -> list[Entry]:
-    """Entries of the given ``<a>`` elements (or ``href`` strings), with date and pin mark."""
+class EntryFacts:
+    """The date and pin mark of each entry container of one page, worked out once.
+
+    Several signals (microformats, engine markup, generic heuristics) often find the same
+    containers; a page without a word of any pin mark skips the pin checks altogether.
+    """
+
+    def __init__(self, doc: etree._Element) -> None:
+        #: The page's ``class`` attribute values (engines are recognised by them too).
+        self.class_values: list[str] = [str(value) for value in CLASS_VALUES(doc)]
+        self.may_pin = may_have_pins(doc, self.class_values)
+        self._known: dict[etree._Element, tuple[str | None, bool]] = {}
+
+    def of(self, container: etree._Element | None) -> tuple[str | None, bool]:
+        """``(published, pinned)`` of an entry's container."""
+        if container is None:
+            return None, False
+        known = self._known.get(container)
+        if known is None:
+            known = (entry_date(container), self.may_pin and is_pinned(container))
+            self._known[container] = known
+        return known
+
+    def entry(self, url: str, container: etree._Element | None) -> Entry:
+        return Entry(url, *self.of(container))
+
+
+def entries_from_anchors(
+    anchors: Iterable[Any], base: str, facts: EntryFacts | None = None
+) -> list[Entry]:
+    """Entries of the given ``<a>`` elements (or ``href`` strings), with date and pin mark.
+
+    ``facts``: the page's :class:`EntryFacts`, when the caller reads several signals.
+    """
     entries = []
     for match in anchors:
         if isinstance(match, str):
@@ -133,8 +188,9 @@ def entries_from_anchors(anchors: Iterable[Any], base: str) -> list[Entry]:
         href = anchor.get("href")
         url = resolve_link(href, base)
         if url:
-            container = container_of(anchor)
-            entries.append(Entry(url, entry_date(container), is_pinned(container)))
+            if facts is None:
+                facts = EntryFacts(anchor.getroottree().getroot())
+            entries.append(facts.entry(url, container_of(anchor)))
     return entries
 
 
@@ -192,9 +248,13 @@ _ENTRY_LINK_XPATHS = tuple(
 )
 
 
-def microformat_entries(doc: etree._Element, base: str) -> list[Entry]:
+def microformat_entries(
+    doc: etree._Element, base: str, facts: EntryFacts | None = None
+) -> list[Entry]:
     """Posts marked up as ``h-entry`` (microformats2) or ``hentry`` (classic)."""
     containers = _ENTRY_CONTAINERS(doc)
+    if containers and facts is None:
+        facts = EntryFacts(doc)
     entries = []
     for container in containers:
         if _ENTRY_ANCESTOR(container):
@@ -203,6 +263,7 @@ def microformat_entries(doc: etree._Element, base: str) -> list[Entry]:
             links = xpath(container)
             url = resolve_link(links[0].get("href"), base) if links else None
             if url:
-                entries.append(Entry(url, entry_date(container), is_pinned(container)))
+                assert facts is not None
+                entries.append(facts.entry(url, container))
                 break
     return entries

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -10,6 +13,11 @@ from lxml import etree
 from w3lib.url import url_query_cleaner
 
 _SPACE_RE = re.compile(r"\s+")
+# Zero-width and invisible format characters that sneak into titles (ZWSP, ZWNJ, ZWJ, WJ, BOM,
+# soft hyphen); bidirectional marks too. Other Unicode is kept as written.
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061-\u2064\ufeff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _BASE_HREF = etree.XPath("//head/base/@href")
 TITLE = etree.XPath("//title")
 
@@ -42,6 +50,12 @@ def resolve_link(href: str | None, base: str) -> str | None:
     """An absolute http(s) URL without fragment, or ``None`` for other schemes and junk."""
     if not href:
         return None
+    # Plain strings as the cache's keys: lxml's string results keep their whole page alive.
+    return _resolve_link(str(href), str(base))
+
+
+@lru_cache(maxsize=1024)  # a pure function; one page asks for the same link several times
+def _resolve_link(href: str, base: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
@@ -84,6 +98,15 @@ def clean_article_url(url: str) -> str:
 def clean_text(text: str | None) -> str:
     """Collapse white space and strip; ``""`` for ``None``."""
     return _SPACE_RE.sub(" ", text or "").strip()
+
+
+def clean_title(title: str) -> str:
+    """A title as a person reads it: ``"  Caf&eacute;\\u200b  news "`` -> ``"Café news"``."""
+    text = html.unescape(title) if _ENTITY_RE.search(title) else title
+    text = _INVISIBLE_RE.sub("", text)
+    text = _CONTROL_RE.sub(" ", text)
+    text = unicodedata.normalize("NFC", text)
+    return _SPACE_RE.sub(" ", text).strip()
 
 
 def element_text(element: etree._Element) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ from blogtitles.extract.dates import sort_key
 from blogtitles.extract.entries import (
     OUTSIDE_CHROME,
     Entry,
+    EntryFacts,
     entries_from_anchors,
     has_class,
     json_ld_entries,
@@ -140,16 +142,17 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
     base = base_url(doc, url)
     feed_url = discover_feed(doc, base)
     nodes = json_ld_nodes(doc)  # parsed once, read by several signals
+    facts = EntryFacts(doc)  # entry dates and pin marks, worked out once
     blog_title = index_blog_title(doc, nodes)
     if rule is not None and rule.article:
         link, _ = choose_entry(
-            entries_from_anchors(rule.select(doc, "article"), base), "site_rule", url
+            entries_from_anchors(rule.select(doc, "article"), base, facts), "site_rule", url
         )
         if link is not None:
             return IndexPage(link, feed_url, "", False, blog_title)
     if is_article_page(doc, url, nodes):
         return IndexPage(ArticleLink(url, "input_is_article"), feed_url, "", True, blog_title)
-    structured = _structured_signals(doc, base, nodes)
+    structured = _structured_signals(doc, base, nodes, facts)
     for signal, entries in structured:
         link, doubt = choose_entry(entries, signal, url)
         if link is not None:
@@ -161,7 +164,7 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
         strict = name == "post_url"
         entries = [
             entry
-            for entry in entries_from_anchors(xpath(doc), base)
+            for entry in entries_from_anchors(xpath(doc), base, facts)
             if is_article_candidate(entry.url, url, strict=strict)
         ]
         link, doubt = choose_entry(entries, name, url)
@@ -172,14 +175,14 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
 
 
 def _structured_signals(
-    doc: etree._Element, base: str, nodes: list[dict[str, Any]]
+    doc: etree._Element, base: str, nodes: list[dict[str, Any]], facts: EntryFacts
 ) -> list[tuple[str, list[Entry]]]:
     """Entries of each structured signal; where one signal lacks a date or a pin mark that
     another shows for the same URL (JSON-LD lists rarely carry either), it is filled in."""
-    name, entries = platform_entries(doc, base)
+    name, entries = platform_entries(doc, base, facts)
     signals = [
         ("json-ld", json_ld_entries(doc, base, nodes)),
-        ("microformats", microformat_entries(doc, base)),
+        ("microformats", microformat_entries(doc, base, facts)),
         (f"platform:{name}", entries),
     ]
     known: dict[str, Entry] = {}
@@ -291,6 +294,7 @@ def is_article_page(
     return False
 
 
+@lru_cache(maxsize=1024)  # pure; the index URL is compared with each of its entries
 def _comparable(url: str) -> str:
     parts = urlsplit(url)
     return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"

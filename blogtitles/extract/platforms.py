@@ -12,10 +12,15 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from blogtitles.extract.entries import OUTSIDE_CHROME, Entry, entries_from_anchors, has_class
+from blogtitles.extract.entries import (
+    OUTSIDE_CHROME,
+    Entry,
+    EntryFacts,
+    entries_from_anchors,
+    has_class,
+)
 
 _GENERATOR = etree.XPath("//meta[@name='generator']/@content")
-_CLASSES = etree.XPath("//@class")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,14 +173,17 @@ PLATFORMS: tuple[Platform, ...] = (
 )
 
 
-def platform_entries(doc: etree._Element, base: str) -> tuple[str, list[Entry]]:
+def platform_entries(
+    doc: etree._Element, base: str, facts: EntryFacts | None = None
+) -> tuple[str, list[Entry]]:
     """The first recognised platform whose post links are on the page, and its entries."""
+    facts = EntryFacts(doc) if facts is None else facts
     generator = " ".join(str(value) for value in _GENERATOR(doc)).lower()
-    classes = {name for value in _CLASSES(doc) for name in str(value).split()}
+    classes = {name for value in facts.class_values for name in value.split()}
     for platform in PLATFORMS:
         if not platform.recognised(doc, generator, classes):
             continue
-        entries = entries_from_anchors(platform.links(doc), base)
+        entries = entries_from_anchors(platform.links(doc), base, facts)
         if entries:
             return platform.name, entries
     return "", []

@@ -17,7 +17,14 @@ from lxml import etree
 
 from blogtitles.extract.dates import parse_date
 from blogtitles.extract.entries import first_date_text, has_class
-from blogtitles.extract.html import TITLE, clean_text, element_text, heading_text, parse_html
+from blogtitles.extract.html import (
+    TITLE,
+    clean_text,
+    clean_title,
+    element_text,
+    heading_text,
+    parse_html,
+)
 from blogtitles.extract.rules import SiteRule
 from blogtitles.extract.structured import (
     ARTICLE_TYPES,
@@ -110,7 +117,9 @@ def _candidates(
     titles = TITLE(doc)
     if titles:
         found.append(("title", strip_site_name(element_text(titles[0]), site_name)))
-    return [(signal, text) for signal, text in found if text]
+    # Only what a reader would see as a title (the clean-title pipeline's rule): not a heading
+    # of zero-width characters alone.
+    return [(signal, text) for signal, text in found if text and clean_title(text)]
 
 
 def choose_title(candidates: list[tuple[str, str]], site_name: str) -> tuple[str, str] | None:
