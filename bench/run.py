@@ -7,7 +7,10 @@ For each n and latency L, with the sample farm in its own process on 127.0.0.1:
 - ``peer``: a plain asyncio + aiohttp + lxml crawler (``bench/peer.py``), C downloads in flight;
 - ``scrapy``: the real ``scrapy crawl blogs`` with the project's settings, pipelines and feed export;
 - ``scrapy-jobs``: the same crawl split over ``--jobs`` processes by host (``make crawl JOBS=N``,
-  ``python -m blogtitles.parallel``), C/N downloads in flight each, outputs merged.
+  ``python -m blogtitles.parallel``), C/N downloads in flight each, outputs merged;
+- ``scrapy-bare`` (CPU-bound runs only): Scrapy with the project's extraction functions and
+  download handler but nothing else of the project (``bench/bare.py``): the peer-to-bare gap is
+  Scrapy's own cost per page, the bare-to-scrapy gap what the project adds.
 
 Medians of R repetitions (min–max), wall time, CPU (user + system) and peak RSS of each client
 process (CPU from ``wait4``, with its children; RSS the largest ``VmHWM`` of the process tree), the
@@ -147,6 +150,8 @@ def command_for(
         return [python, "-m", "bench.sequential", str(list_file), str(out)]
     if client == "peer":
         return [python, "-m", "bench.peer", str(list_file), str(out), str(concurrency)]
+    if client == "scrapy-bare":
+        return [python, "-m", "bench.bare", str(list_file), str(out), str(concurrency)]
     if client == "scrapy-jobs":
         concurrency = max(1, concurrency // args.jobs)
     crawl_args = [
@@ -219,7 +224,7 @@ def cpu_cases(args: argparse.Namespace, work: Path) -> list[Case]:
     ) as farm:
         return [
             measure(client, n, farm, 0.0, args, work)
-            for client in ("peer", "scrapy", "scrapy-jobs")
+            for client in ("peer", "scrapy-bare", "scrapy", "scrapy-jobs")
         ]
 
 

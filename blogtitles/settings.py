@@ -89,8 +89,8 @@ SPIDER_MIDDLEWARES = {
     # No URL length limit that would drop an article request silently (a URL too long for the
     # server fails as a download or HTTP error, recorded).
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
-    # A Referer header and depth stats mean nothing for index -> article, and cost per request.
-    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    # Depth stats mean nothing for index -> article, and cost per request. (The Referer
+    # middleware stays: the redirect middlewares rely on it, and warn at every start without it.)
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     # A check for spiders that copy response.meta into new requests; these pass state in
     # cb_kwargs and never do.
