@@ -7,12 +7,17 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 SCRAPYD_VENV  := .venv-scrapyd
 SCRAPYD_STAMP := $(SCRAPYD_VENV)/.installed-$(shell cat requirements.txt requirements-scrapyd.txt constraints.txt | cksum | cut -d' ' -f1)
+SPLASH_VENV   := .venv-splash
+SPLASH_STAMP  := $(SPLASH_VENV)/.installed-$(shell cat tools/splash/requirements.txt | cksum | cut -d' ' -f1)
+SPLASH_PORT  ?= 8050
+# Debian packages the rendering tests need: Splash's Qt (on the system Python) and Chromium.
+SYSTEM_PACKAGES := python3-venv python3-pyqt5 python3-pyqt5.qtwebkit python3-pyqt5.qtwebengine chromium
 BLOGS  ?= 200
 LATENCY ?= 0.1
 PORT   ?= 8800
 JOBS   ?= 1
 
-.PHONY: help venv scrapyd-venv demo test lint format farm crawl accuracy bench scrapyd scrapyd-stop clean
+.PHONY: help venv scrapyd-venv splash-venv system-packages demo test lint format farm crawl accuracy bench scrapyd scrapyd-stop splash splash-stop clean
 
 help:
 	@echo "make demo     set up, start the sample farm, crawl it with scrapy, check every record"
@@ -21,6 +26,8 @@ help:
 	@echo "make bench    sequential vs asyncio peer vs scrapy crawl, table + output/bench.png"
 	@echo "make scrapyd  start a local Scrapyd (127.0.0.1:6800, basic auth), deploy, print the curl"
 	@echo "make scrapyd-stop  stop it"
+	@echo "make splash   start a local Splash on 127.0.0.1:$(SPLASH_PORT) (SPLASH_PORT=), for BLOGTITLES_RENDERER=splash"
+	@echo "make splash-stop  stop it"
 	@echo "make lint     ruff check and format check"
 	@echo "make farm     serve the sample farm on 127.0.0.1:$(PORT) (BLOGS=, LATENCY=)"
 	@echo "make crawl    scrapy crawl blogs on blogs.txt (needs internet); JOBS=2: one process per core"
@@ -43,6 +50,29 @@ $(SCRAPYD_STAMP): requirements.txt requirements-scrapyd.txt constraints.txt
 
 scrapyd-venv: $(SCRAPYD_STAMP)
 
+# Debian packages, installed only when one is missing (apt-get needs root, as in CI).
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages: $$missing"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+# Splash 3.5 in its own virtualenv on Debian's Python 3.11 and Qt (see tools/splash/).
+$(SPLASH_STAMP): tools/splash/requirements.txt | system-packages
+	test -x $(SPLASH_VENV)/bin/python || /usr/bin/python3 -m venv --system-site-packages $(SPLASH_VENV)
+	$(SPLASH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/splash/requirements.txt
+	rm -f $(SPLASH_VENV)/.installed-*
+	touch $@
+
+splash-venv: system-packages $(SPLASH_STAMP)
+
+splash: venv splash-venv
+	$(PY) tools/splash/local.py start $(SPLASH_PORT)
+
+splash-stop:
+	$(PY) tools/splash/local.py stop
+
 scrapyd: venv scrapyd-venv
 	$(PY) tools/scrapyd_local.py
 
@@ -52,7 +82,7 @@ scrapyd-stop:
 demo: venv
 	$(PY) -m blogtitles.farm.demo --blogs $(BLOGS) --latency $(LATENCY)
 
-test: venv scrapyd-venv lint
+test: venv scrapyd-venv splash-venv lint
 	$(PY) -m pytest
 	$(PY) -m blogtitles.farm.accuracy
 
@@ -85,5 +115,5 @@ else
 endif
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SCRAPYD_VENV) $(SPLASH_VENV) .pytest_cache .ruff_cache
 	find output -mindepth 1 ! -name .gitkeep -delete

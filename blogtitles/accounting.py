@@ -26,6 +26,8 @@ BALANCED: Final = PREFIX + "summary/balanced"
 REQUESTS_PREFIX: Final = PREFIX + "requests/"
 #: Blogs whose first request was sent (valid, not duplicate inputs).
 BLOGS_FETCHED: Final = PREFIX + "blogs/fetched"
+#: Pages that went through the renderer (Splash, Chromium) and came back.
+RENDERED_PAGES: Final = PREFIX + "rendered/pages"
 #: How often start() paused reading the list because the scheduler held enough requests.
 START_PAUSES: Final = PREFIX + "start/pauses"
 
@@ -44,6 +46,7 @@ class Summary:
     records: dict[str, int] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=dict)
     blogs_fetched: int = 0
+    rendered_pages: int = 0
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any]) -> Summary:
@@ -57,6 +60,7 @@ class Summary:
             unchanged=int(stats.get(DROPPED_UNCHANGED, 0)),
             done_before=int(stats.get(INPUTS_DONE_BEFORE, 0)),
             blogs_fetched=int(stats.get(BLOGS_FETCHED, 0)),
+            rendered_pages=int(stats.get(RENDERED_PAGES, 0)),
             records={
                 key[len(RECORDS_PREFIX) :]: int(value)
                 for key, value in stats.items()
@@ -112,6 +116,7 @@ class Summary:
             ("unchanged (incremental)", str(self.unchanged)),
             ("done in an earlier run", str(self.done_before)),
             ("requests per blog", self._requests_line()),
+            ("rendered pages", str(self.rendered_pages)),
             (
                 "accounted for",
                 f"{self.accounted}: " + ("adds up" if self.balanced else "DOES NOT ADD UP"),

@@ -6,6 +6,7 @@ for an HTTP error response (``http_404``, ``http_500``...).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Final
 
@@ -35,6 +36,10 @@ TOO_MANY_REDIRECTS: Final = "too_many_redirects"
 FORBIDDEN_ADDRESS: Final = "forbidden_address"
 NO_ARTICLE_LINK: Final = "no_article_link"
 NO_TITLE: Final = "no_title"
+NEEDS_JAVASCRIPT: Final = "needs_javascript"
+RENDERER_UNAVAILABLE: Final = "renderer_unavailable"
+RENDER_TIMEOUT: Final = "render_timeout"
+RENDER_FAILED: Final = "render_failed"
 DOWNLOAD_ERROR: Final = "download_error"
 INTERNAL_ERROR: Final = "internal_error"
 
@@ -52,6 +57,10 @@ ERROR_CODES: Final[dict[str, str]] = {
     FORBIDDEN_ADDRESS: "the host is a private, loopback or link-local address (SSRF guard)",
     NO_ARTICLE_LINK: "no article link found on the blog's index",
     NO_TITLE: "no title found on the article page",
+    NEEDS_JAVASCRIPT: "the page is built by JavaScript, and no renderer is set (or render=never)",
+    RENDERER_UNAVAILABLE: "the renderer (Splash, Chromium) could not be reached or started",
+    RENDER_TIMEOUT: "the renderer did not finish the page within BLOGTITLES_RENDER_TIMEOUT",
+    RENDER_FAILED: "the renderer failed on the page (message says how)",
     DOWNLOAD_ERROR: "another download failure (message says which)",
     INTERNAL_ERROR: "a bug in blogtitles while handling the page (message says which)",
     "http_<status>": "the server answered with that HTTP error status (http_404, http_500...)",
@@ -103,6 +112,79 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, UnsupportedURLSchemeError):
         return INVALID_URL, f"unsupported URL scheme: {exc}"
     return DOWNLOAD_ERROR, f"{type(exc).__name__}: {exc}".rstrip(": ")
+
+
+#: Chromium's network errors (``net::ERR_...``) that are the blog's, not the renderer's.
+_BROWSER_NET_ERRORS: Final = {
+    "ERR_NAME_NOT_RESOLVED": DNS_ERROR,
+    "ERR_CONNECTION_REFUSED": CONNECTION_REFUSED,
+    "ERR_CONNECTION_RESET": CONNECTION_LOST,
+    "ERR_CONNECTION_CLOSED": CONNECTION_LOST,
+    "ERR_EMPTY_RESPONSE": CONNECTION_LOST,
+    "ERR_TIMED_OUT": TIMEOUT,
+    "ERR_TOO_MANY_REDIRECTS": TOO_MANY_REDIRECTS,
+}
+
+
+def classify_render_failure(exc: BaseException, renderer: str) -> tuple[str, str]:
+    """Map the exception of a failed *rendered* request (through ``renderer``) to a code.
+
+    A renderer that cannot be reached is ``renderer_unavailable``; one that gives up on time is
+    ``render_timeout``; the page's own HTTP errors keep their ``http_<status>``; network errors
+    the browser met on the blog's host keep the blog's code (Chromium's ``net::ERR_...``).
+    """
+    name = type(exc).__name__
+    text = str(exc).strip()
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        if status == 504:
+            return RENDER_TIMEOUT, f"{renderer} gave up on the page (HTTP 504)"
+        if status == 502:  # Splash could not load the page: the blog's network error
+            code, text = _splash_network_error(exc)
+            return code, f"{text} (rendered by {renderer})"
+        if status == 503:
+            return RENDERER_UNAVAILABLE, f"{renderer} is overloaded (HTTP 503)"
+        return http_error_code(status), f"HTTP {status} (rendered by {renderer})"
+    if isinstance(exc, DownloadTimeoutError | tx_error.TimeoutError) or name == "TimeoutError":
+        first = text.splitlines()[0] if text else "render timed out"
+        return RENDER_TIMEOUT, f"{renderer}: {first}"
+    if isinstance(
+        exc,
+        DownloadConnectionRefusedError
+        | CannotResolveHostError
+        | tx_error.ConnectionRefusedError
+        | tx_error.DNSLookupError,
+    ):
+        return RENDERER_UNAVAILABLE, f"{renderer} unreachable: {text or name}"
+    for marker, code in _BROWSER_NET_ERRORS.items():
+        if f"net::{marker}" in text:
+            return code, f"{marker} (rendered by {renderer})"
+    if "launch" in text.lower() or "executable" in text.lower():
+        return RENDERER_UNAVAILABLE, f"{renderer} could not start: {text.splitlines()[0]}"
+    code, message = classify_failure(exc)
+    if code in (CONNECTION_LOST, DOWNLOAD_ERROR):
+        return RENDER_FAILED, f"{renderer}: {message}"
+    return code, message
+
+
+#: Qt's network error codes in Splash's 502 answers (``QNetworkReply.NetworkError``).
+_QT_NETWORK_ERRORS: Final = {
+    1: CONNECTION_REFUSED,
+    2: CONNECTION_LOST,
+    3: DNS_ERROR,
+    4: TIMEOUT,
+}
+
+
+def _splash_network_error(exc: HttpError) -> tuple[str, str]:
+    """The blog's error behind a Splash 502 (``info.code``, ``info.text``); ``render_failed``
+    when Splash does not say."""
+    try:
+        info = json.loads(exc.response.body).get("info") or {}
+    except (ValueError, AttributeError):
+        info = {}
+    text = str(info.get("text") or "Splash could not render the page (HTTP 502)")
+    return _QT_NETWORK_ERRORS.get(info.get("code"), RENDER_FAILED), text
 
 
 _TWISTED_ERROR_RE = re.compile(r"twisted\.\w+(?:\.\w+)*\.(\w+(?:Error|Lost|Done|Closed))")

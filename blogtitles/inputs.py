@@ -12,10 +12,10 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -23,6 +23,8 @@ from w3lib.url import safe_url_string
 
 #: Input formats, as named by ``-a format=`` and detected from the file otherwise.
 FORMATS: Final = ("text", "csv", "opml")
+#: Values of the CSV ``render`` column (as ``-a render=``; empty: the crawl's own).
+RENDER_VALUES: Final = ("auto", "always", "never")
 
 MAX_URL_LENGTH: Final = 2048
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -45,12 +47,17 @@ class InvalidBlogUrlError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class BlogInput:
-    """One entry of the input list: ``url`` when usable, else ``error`` says why not."""
+    """One entry of the input list: ``url`` when usable, else ``error`` says why not.
+
+    ``render``: the list's own rendering choice for this blog (CSV ``render`` column: ``auto``,
+    ``always``, ``never``); ``""`` leaves it to ``-a render``.
+    """
 
     source: str
     raw: str
     url: str = ""
     error: str = ""
+    render: str = ""
 
 
 def normalize_blog_url(raw: str) -> str:
@@ -245,7 +252,22 @@ def _iter_csv(path: Path, url_column: str) -> Iterator[BlogInput]:
             if "\ufffd" in value:
                 yield BlogInput(source, value, error="URL is not valid UTF-8 text (binary data?)")
                 continue
-            yield make_input(source, value)
+            entry = make_input(source, value)
+            render = _cell(row, "render").lower()
+            if render and render not in RENDER_VALUES:
+                message = f"render column {render!r}: use {', '.join(RENDER_VALUES)} or leave empty"
+                entry = BlogInput(source, value, error=message)
+            elif render:
+                entry = replace(entry, render=render)
+            yield entry
+
+
+def _cell(row: dict[str, Any], name: str) -> str:
+    """The value of column ``name`` (any case) in a CSV row, stripped; ``""`` when absent."""
+    for key, value in row.items():
+        if isinstance(key, str) and key.strip().lower() == name and isinstance(value, str):
+            return value.strip()
+    return ""
 
 
 def _iter_opml(path: Path) -> Iterator[BlogInput]:

@@ -17,6 +17,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 
+from blogtitles.render import renderer_host
+
 if TYPE_CHECKING:
     from typing import Self
 
@@ -40,6 +42,9 @@ class AddressGuardMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        # The renderer the user configured (their Splash, often on a private network) is not a
+        # blog: requests to it pass. The page itself was checked before it went to Splash.
+        self.renderer = renderer_host(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -48,6 +53,8 @@ class AddressGuardMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request) -> None:
+        if self.renderer and urlparse_cached(request).netloc.lower() == self.renderer:
+            return
         host = urlparse_cached(request).hostname or ""
         try:
             address = str(ipaddress.ip_address(host.strip("[]")))

@@ -21,7 +21,8 @@ NEWSPIDER_MODULE = "blogtitles.spiders"
 COMMANDS_MODULE = "blogtitles.commands"
 
 # DefaultFeeds: output/titles.jsonl and .csv, unless -o/-O or FEEDS says otherwise.
-ADDONS = {"blogtitles.addons.DefaultFeeds": 0}
+# Rendering: what BLOGTITLES_RENDERER's backend needs (middlewares, handler, render slot).
+ADDONS = {"blogtitles.addons.DefaultFeeds": 0, "blogtitles.render.Rendering": 0}
 
 # -- Identity and politeness ---------------------------------------------------------------------
 # An honest user agent: who we are and what we do. Put your contact in it for large crawls.
@@ -166,6 +167,39 @@ BLOGTITLES_STATE_PATH = ""
 BLOGTITLES_SITE_RULES = ""
 # start() pauses reading the list while this many requests wait in the scheduler (0: no limit).
 BLOGTITLES_START_BACKLOG = 1000
+
+# -- JavaScript-only blogs (see blogtitles/render.py and the README) ----------------------------
+# Who renders pages built by JavaScript: "none" (such blogs get a needs_javascript record),
+# "splash" (scrapy-splash; SPLASH_URL) or "playwright" (scrapy-playwright; Chromium).
+BLOGTITLES_RENDERER = "none"
+# Pages rendered at once (they share the "render" download slot): a browser tab costs tens of MB.
+BLOGTITLES_RENDER_CONCURRENCY = 4
+# Seconds a rendered page's scripts get after load, and the most a render may take.
+BLOGTITLES_RENDER_WAIT = 0.5
+BLOGTITLES_RENDER_TIMEOUT = 30.0
+# An HTTP proxy for everything the renderer loads ("" = none; Splash's proxy argument,
+# Chromium's launch proxy). The farm crawls use the farm itself, so farm names resolve.
+BLOGTITLES_RENDER_PROXY = ""
+# Splash: where it listens (make splash starts one here). Your own Splash in production.
+SPLASH_URL = "http://127.0.0.1:8050"
+# More arguments of Splash's render.html for every render, e.g. {"proxy": "http://host:3128",
+# "images": 0, "resource_timeout": 10}.
+BLOGTITLES_SPLASH_ARGS: dict[str, object] = {}
+# Playwright: Debian's Chromium (apt-get install chromium), never a downloaded browser. The
+# flags keep it from calling home (this machine's network is closed; yours need not hear it).
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": "/usr/bin/chromium",
+    "headless": True,
+    "args": [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ],
+}
 # Progress: a log line every N seconds when not on a terminal (0: off) ...
 BLOGTITLES_PROGRESS_INTERVAL = 10.0
 # ... a live line on stderr every N seconds on a terminal; "auto" = live when stderr is a tty.

@@ -43,6 +43,7 @@ def test_index_yields_article_request_tied_to_the_blog(spider: BlogsSpider) -> N
         "blog_title": blog.name,
         "found_by": "microformats",
         "published": f"{blog.newest.published}T09:00:00+00:00",
+        "render": "auto",  # the blog's rendering choice travels with it
     }
     assert request.callback == spider.parse_article
     assert request.errback == spider.article_failed

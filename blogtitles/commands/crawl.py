@@ -14,11 +14,12 @@ from scrapy.exceptions import UsageError
 from blogtitles import accounting
 from blogtitles.extract.rules import SiteRuleError
 from blogtitles.inputs import InputListError
+from blogtitles.render import RenderConfigError
 
 logger = logging.getLogger(__name__)
 
 #: Problems with what the user gave (list file, arguments, rules file): one line, no traceback.
-STARTUP_ERRORS = (InputListError, SiteRuleError)
+STARTUP_ERRORS = (InputListError, SiteRuleError, RenderConfigError)
 
 if TYPE_CHECKING:
     import argparse

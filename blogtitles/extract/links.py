@@ -50,6 +50,7 @@ from blogtitles.extract.html import (
 )
 from blogtitles.extract.platforms import platform_entries
 from blogtitles.extract.rules import SiteRule
+from blogtitles.extract.scripts import looks_script_built
 from blogtitles.extract.structured import (
     ARTICLE_TYPES,
     json_ld_nodes,
@@ -122,6 +123,8 @@ class IndexPage:
     doubt: str = ""
     is_article: bool = False
     blog_title: str = ""
+    #: No link, and the page is an empty shell its scripts fill in (see :mod:`.scripts`).
+    script_built: bool = False
 
 
 def find_first_article(
@@ -171,7 +174,7 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
         if link is not None:
             doubt = doubt or ("weak_signal" if weak else "")
             return IndexPage(link, feed_url, doubt, False, blog_title)
-    return IndexPage(None, feed_url, "no_link", False, blog_title)
+    return IndexPage(None, feed_url, "no_link", False, blog_title, looks_script_built(doc))
 
 
 def _structured_signals(

@@ -26,6 +26,7 @@ from blogtitles.extract.html import (
     parse_html,
 )
 from blogtitles.extract.rules import SiteRule
+from blogtitles.extract.scripts import looks_script_built
 from blogtitles.extract.structured import (
     ARTICLE_TYPES,
     json_ld_nodes,
@@ -71,6 +72,9 @@ class ArticleTitle:
     found_by: str
     published: str | None = None
     blog_title: str = ""
+    #: The page is an empty shell its scripts fill in: this "title" is the shell's, not the
+    #: article's (see :mod:`.scripts`).
+    script_built: bool = False
 
 
 def extract_title(page: str | bytes, url: str, rule: SiteRule | None = None) -> ArticleTitle | None:
@@ -88,7 +92,9 @@ def extract_title(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
     chosen = choose_title(candidates, site_name)
     if chosen is None:
         return None
-    return ArticleTitle(chosen[1], chosen[0], _published(doc, nodes), site_name)
+    return ArticleTitle(
+        chosen[1], chosen[0], _published(doc, nodes), site_name, looks_script_built(doc)
+    )
 
 
 def _candidates(

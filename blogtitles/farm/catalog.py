@@ -43,6 +43,16 @@ SPECIAL_KINDS: Final[dict[str, tuple[str, str]]] = {
     "feed-broken": ("ok", "an undated pinned post first, and the feed answers 500: the index wins"),
     "latin1": ("ok", "pages in windows-1252, not UTF-8"),
     "article-input": ("ok", "the listed URL is already an article page"),
+    # JavaScript-only blogs (see scripted.py): ok when rendered, needs_javascript otherwise.
+    "js-index": ("needs_javascript", "the index's post list is built by script"),
+    "js-app": ("needs_javascript", "index and articles are built by script"),
+    "js-api": ("needs_javascript", "the index's script asks a JSON API for the posts"),
+}
+#: Script-built kinds: their expected status is "ok" in a crawl with a renderer.
+SCRIPTED_KINDS: Final = ("js-index", "js-app", "js-api", "js-hang")
+#: Served by every farm, listed only by the tests that want them (what a crawl records of them).
+UNLISTED_KINDS: Final[dict[str, tuple[str, str]]] = {
+    "js-hang": ("render_timeout", "the index waits for a script that never arrives"),
 }
 #: Kinds whose blog is always of one engine (the markup they need).
 _KIND_ENGINES: Final = {
@@ -175,10 +185,9 @@ def make_blog(
 
 
 def special_blogs(seed: int = 1) -> list[Blog]:
-    """One blog of each special kind, engines rotating."""
-    return [
-        make_blog(i, ENGINES[i % len(ENGINES)], kind, seed) for i, kind in enumerate(SPECIAL_KINDS)
-    ]
+    """One blog of each special kind (listed and unlisted), engines rotating."""
+    kinds = [*SPECIAL_KINDS, *UNLISTED_KINDS]
+    return [make_blog(i, ENGINES[i % len(ENGINES)], kind, seed) for i, kind in enumerate(kinds)]
 
 
 def normal_blogs(count: int, seed: int = 1, blogs_per_host: int = 1) -> Iterator[Blog]:

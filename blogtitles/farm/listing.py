@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 from blogtitles.farm import engines
 from blogtitles.farm.catalog import (
     INVALID_LINES,
+    SCRIPTED_KINDS,
     SPECIAL_KINDS,
+    UNLISTED_KINDS,
     Blog,
     Expected,
     normal_blogs,
@@ -54,25 +56,43 @@ def farm_listing(
     *,
     specials: bool = True,
     blogs_per_host: int = 1,
+    rendered: bool = False,
 ) -> list[Listed]:
-    """The list file's lines: normal blogs, special blogs, invalid lines and one duplicate line."""
+    """The list file's lines: normal blogs, special blogs, invalid lines and one duplicate line.
+
+    ``rendered``: what a crawl with a renderer records (the script-built blogs' titles, not
+    ``needs_javascript``).
+    """
     if specials:
-        blogs = farm_blogs(count, seed, blogs_per_host)
+        blogs = [b for b in farm_blogs(count, seed, blogs_per_host) if b.kind not in UNLISTED_KINDS]
     else:
         blogs = list(normal_blogs(count, seed, blogs_per_host))
-    listing = []
-    for blog in blogs:
-        url = listed_url(blog, port, refused_port)
-        status = SPECIAL_KINDS.get(blog.kind, ("ok", ""))[0]
-        article = engines.article_path(blog, blog.newest)
-        title = blog.newest.title if status in ("ok", "duplicate") else ""
-        listing.append(Listed(url, Expected(status, title, article), blog))
+    listing = [listed_blog(blog, port, refused_port, rendered=rendered) for blog in blogs]
     if specials:
         listing += [Listed(line, Expected("invalid_url")) for line in INVALID_LINES]
         if count > 1:  # the second blog again, written differently: counted, not crawled twice
             again = listing[1].line.rstrip("/") + "#comments"
             listing.append(Listed(again, Expected("duplicate_input")))
     return listing
+
+
+def listed_blog(blog: Blog, port: int, refused_port: int, *, rendered: bool = False) -> Listed:
+    """The list line of ``blog`` and the record a crawl must give for it."""
+    status = {**SPECIAL_KINDS, **UNLISTED_KINDS}.get(blog.kind, ("ok", ""))[0]
+    if rendered and status == "needs_javascript":
+        status = "ok"
+    title = blog.newest.title if status in ("ok", "duplicate") else ""
+    article = engines.article_path(blog, blog.newest)
+    return Listed(listed_url(blog, port, refused_port), Expected(status, title, article), blog)
+
+
+def scripted_listing(port: int, refused_port: int, seed: int = 1, **kw: bool) -> list[Listed]:
+    """The farm's script-built blogs alone (``js-hang`` included), for rendering tests."""
+    return [
+        listed_blog(blog, port, refused_port, **kw)
+        for blog in special_blogs(seed)
+        if blog.kind in SCRIPTED_KINDS
+    ]
 
 
 def check_records(records: Iterable[Mapping[str, Any]], listing: list[Listed]) -> list[str]:

@@ -1,7 +1,10 @@
 """The farm's Twisted web server: one listening socket, one virtual host per blog.
 
 Latency is injected with ``reactor.callLater``, never by sleeping, so one process holds thousands
-of slow requests at once. Special blogs fail the way their kind says (``catalog.SPECIAL_KINDS``).
+of slow requests at once. The farm also answers as an HTTP proxy for its own hosts (an absolute
+URL in the request line): renderers (Splash, Chromium) resolve names themselves, and this is how
+they reach farm names without any traffic leaving the machine. Special blogs fail the way their
+kind says (``catalog.SPECIAL_KINDS``).
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
-from blogtitles.farm import engines
-from blogtitles.farm.catalog import DOMAIN, POSTS_PER_PAGE, Blog, Post
+from blogtitles.farm import engines, scripted
+from blogtitles.farm.catalog import DOMAIN, POSTS_PER_PAGE, SCRIPTED_KINDS, Blog, Post
 from blogtitles.farm.faults import FAULTS_PATH, PNG_BYTES, FaultPlan
 from blogtitles.farm.fixtures import FixtureSite
 
@@ -150,6 +154,8 @@ class BlogFarm(Resource):
         host = (request.getHeader("host") or "").split(":", 1)[0].lower()
         port = request.getHost().port
         path = request.path.decode("latin-1")
+        if path.startswith("http://"):  # asked as a proxy (the renderers' way in, see below)
+            path = urlsplit(path).path or "/"
         if path == PUBLISH_PATH:
             base = (request.args.get(b"path") or [b""])[0].decode("utf-8")
             post = self.publish(host, base or None)
@@ -201,6 +207,10 @@ class BlogFarm(Resource):
         if path == blog.base_path:
             return self._index_reply(blog, origin)
         rest = path[len(blog.base_path) :] if path.startswith(blog.base_path) else None
+        if blog.kind in SCRIPTED_KINDS and rest is not None:
+            reply = self._scripted_reply(blog, rest, origin)
+            if reply is not None:
+                return reply
         if rest is not None and (match := _PAGE_RE.match(rest)):
             page = int(match.group(1))
             if 1 < page <= -(-len(blog.posts) // POSTS_PER_PAGE):
@@ -240,7 +250,22 @@ class BlogFarm(Resource):
             return redirect(origin + "/a/", 302)
         if kind in ("hang", "reset", "huge"):
             return Reply(action=kind)
+        if kind in SCRIPTED_KINDS:
+            return html_reply(scripted.index_shell(blog, origin))
         return html_reply(engines.index_page(blog, origin), engines.page_encoding(blog))
+
+    def _scripted_reply(self, blog: Blog, rest: str, origin: str) -> Reply | None:
+        """What a script-built blog serves besides its index (``None``: as any blog)."""
+        if rest == scripted.API_PATH and blog.kind == "js-api":
+            body = scripted.posts_json(blog, origin)
+            return Reply(body=body, headers={"Content-Type": "application/json"})
+        if rest == scripted.NEVER_PATH and blog.kind == "js-hang":
+            return Reply(action="hang")
+        if blog.kind == "js-app":
+            for post in blog.posts:
+                if blog.base_path + rest == engines.article_path(blog, post):
+                    return html_reply(scripted.article_shell(blog, post))
+        return None
 
     def _send(self, request: Request, reply: Reply) -> None:
         if request.finished or request.channel is None:

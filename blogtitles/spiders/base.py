@@ -20,6 +20,7 @@ from blogtitles.extract import ArticleLink, ArticleTitle, IndexPage, analyze_ind
 from blogtitles.extract.feeds import looks_like_feed, read_feed
 from blogtitles.extract.links import choose_entry
 from blogtitles.extract.rules import SiteRule, SiteRules
+from blogtitles.extract.scripts import page_looks_script_built
 from blogtitles.inputs import (
     BlogInput,
     InputListError,
@@ -28,6 +29,14 @@ from blogtitles.inputs import (
     open_packaged_list,
 )
 from blogtitles.items import BlogRecord
+from blogtitles.render import (
+    RENDERED,
+    RenderConfigError,
+    check_mode,
+    render_request,
+    rendered_by,
+    renderer_of,
+)
 from blogtitles.resume import read_done, resumable_feeds
 from blogtitles.seen import SeenUrls
 from blogtitles.shards import WHOLE, Shard
@@ -40,6 +49,9 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 INPUT_KINDS = ("blogs", "articles")
+_NO_RENDERER = "no renderer is configured (BLOGTITLES_RENDERER = none)"
+#: The code of a rendered page that still shows nothing.
+_NOT_FOUND_CODES = {INDEX: errors.NO_ARTICLE_LINK, ARTICLE: errors.NO_TITLE}
 
 #: What every callback and errback returns: exactly one next request or one record. (Plain
 #: functions, not generators: Scrapy parses a generator callback's source on every call to warn
@@ -55,7 +67,9 @@ class BlogTitlesSpider(scrapy.Spider):
     detected when omitted), ``input`` (``blogs``: index pages, the default; ``articles``: each
     URL is an article page, its title is extracted directly), ``since`` (``last``: report only
     blogs whose newest article changed since the last successful run, see :mod:`blogtitles.state`),
-    ``shard`` (``K/N``: only this process's share of the list, see :mod:`blogtitles.shards`).
+    ``shard`` (``K/N``: only this process's share of the list, see :mod:`blogtitles.shards`),
+    ``render`` (``auto``: render the pages that are built by JavaScript, the default; ``always``:
+    every page; ``never``; see :mod:`blogtitles.render`).
     """
 
     #: Per-site selectors, ``{"example.com/blog/": {"article": "css", "title": "xpath:..."}}``;
@@ -71,6 +85,7 @@ class BlogTitlesSpider(scrapy.Spider):
         input: str = "blogs",  # noqa: A002 - the argument users type is -a input=...
         since: str = "",
         shard: str = "",
+        render: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(name, **kwargs)
@@ -80,6 +95,12 @@ class BlogTitlesSpider(scrapy.Spider):
             raise InputListError(f"-a since={since!r}: the only value is 'last'")
         self.since = since
         self.shard = Shard.parse(shard) if shard else WHOLE
+        try:
+            self.render_mode = check_mode(render, "-a")
+        except RenderConfigError as exc:
+            raise InputListError(str(exc)) from None
+        #: The rendering backend (``BLOGTITLES_RENDERER``), set from the settings.
+        self.renderer = "none"
         self.urls_file = urls_file
         self.urls = urls
         self.list_format = format or None
@@ -91,6 +112,10 @@ class BlogTitlesSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        try:
+            spider.renderer = renderer_of(crawler.settings)
+        except RenderConfigError as exc:
+            raise InputListError(str(exc)) from None
         spider.open_inputs()
         spider.rules = spider.load_site_rules()
         crawler.signals.connect(spider.count_inputs, signal=signals.spider_opened)
@@ -176,12 +201,18 @@ class BlogTitlesSpider(scrapy.Spider):
                 continue
             await self._wait_for_scheduler_room(backlog)
             try:
+                render = entry.render or self.render_mode
+                if render == "always" and self.renderer == "none":
+                    yield error_record(
+                        entry.url, errors.NEEDS_JAVASCRIPT, INDEX, _NO_RENDERER + " (render=always)"
+                    )
+                    continue
                 if self.input_kind == "articles":
                     request = self.article_request(
-                        entry.url, ArticleLink(entry.url, "input:articles")
+                        entry.url, ArticleLink(entry.url, "input:articles"), render=render
                     )
                 else:
-                    request = self.index_request(entry.url)
+                    request = self.index_request(entry.url, render)
             except ValueError as exc:  # a URL Scrapy cannot request: never a crashed crawl
                 message = f"input {entry.source}: {exc}"
                 yield BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
@@ -200,23 +231,28 @@ class BlogTitlesSpider(scrapy.Spider):
     # or an article while each needs its own record. Later steps go first (priority), so blogs
     # that have started finish before new ones start.
 
-    def _request(self, url: str, kind: str, priority: int, **kw: Any) -> scrapy.Request:
-        request = scrapy.Request(url, dont_filter=True, priority=priority, **kw)
+    def _request(
+        self, url: str, kind: str, priority: int, *, rendered: bool = False, **kw: Any
+    ) -> scrapy.Request:
+        """A plain request; through the renderer when ``rendered``."""
         self.crawler.stats.inc_value(accounting.REQUESTS_PREFIX + kind)
-        return request
+        if rendered:
+            return render_request(self.renderer, url, self.settings, priority=priority, **kw)
+        return scrapy.Request(url, dont_filter=True, priority=priority, **kw)
 
-    def index_request(self, blog_url: str) -> scrapy.Request:
-        """The request for a blog's index page."""
+    def index_request(self, blog_url: str, render: str = "auto") -> scrapy.Request:
+        """The request for a blog's index page (rendered at once with ``render=always``)."""
         return self._request(
             blog_url,
             "index",
             0,
+            rendered=render == "always",
             callback=self.parse_index,
             errback=self.index_failed,
-            cb_kwargs={"blog_url": blog_url},
+            cb_kwargs={"blog_url": blog_url, "render": render},
         )
 
-    def feed_request(self, blog_url: str, page: IndexPage) -> scrapy.Request:
+    def feed_request(self, blog_url: str, page: IndexPage, render: str = "auto") -> scrapy.Request:
         """The request for the blog's feed, carrying the index's own answer as the fallback."""
         link = page.link
         return self._request(
@@ -232,17 +268,19 @@ class BlogTitlesSpider(scrapy.Spider):
                 "fallback_url": link.url if link else "",
                 "fallback_by": link.found_by if link else "",
                 "fallback_published": (link.published or "") if link else "",
+                "render": render,
             },
         )
 
     def article_request(
-        self, blog_url: str, link: ArticleLink, blog_title: str = ""
+        self, blog_url: str, link: ArticleLink, blog_title: str = "", render: str = "auto"
     ) -> scrapy.Request:
-        """The request for the newest article."""
+        """The request for the newest article (rendered at once with ``render=always``)."""
         return self._request(
             link.url,
             "article",
             2,
+            rendered=render == "always",
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={
@@ -250,7 +288,34 @@ class BlogTitlesSpider(scrapy.Spider):
                 "found_by": link.found_by,
                 "blog_title": blog_title,
                 "published": link.published or "",
+                "render": render,
             },
+        )
+
+    def rendering(
+        self, response: Response, stage: str, render: str, what: str, **cb_kwargs: Any
+    ) -> Outcome:
+        """The page ``response`` is built by JavaScript: the same request again through the
+        renderer; or, when that cannot be, a ``needs_javascript`` record saying why not."""
+        blog_url = cb_kwargs["blog_url"]
+        article_url = response.url if stage == ARTICLE else ""
+        if renderer := rendered_by(response):
+            message = f"{what}, even rendered by {renderer}"
+            return error_record(blog_url, _NOT_FOUND_CODES[stage], stage, message, article_url)
+        if self.renderer == "none" or render == "never":
+            why = _NO_RENDERER if self.renderer == "none" else "rendering is off (render=never)"
+            message = f"{what}: the page is built by JavaScript; {why}"
+            return error_record(blog_url, errors.NEEDS_JAVASCRIPT, stage, message, article_url)
+        request = response.request
+        assert request is not None
+        return self._request(
+            response.url,
+            "rendered_" + ("index" if stage == INDEX else "article"),
+            request.priority,
+            rendered=True,
+            callback=request.callback,
+            errback=request.errback,
+            cb_kwargs={**cb_kwargs, "render": render},
         )
 
     # -- extraction hooks (override in a site-specific spider) ---------------------------------
@@ -270,13 +335,14 @@ class BlogTitlesSpider(scrapy.Spider):
 
     # -- callbacks -----------------------------------------------------------------------------
 
-    def parse_index(self, response: Response, blog_url: str) -> Outcome:
+    def parse_index(self, response: Response, blog_url: str, render: str = "auto") -> Outcome:
         """Follow the newest article (or the feed, when the index leaves doubt).
 
         @blog_url BLOGTITLES_CHECK_BLOG_URL https://blog.python.org/
         @returns requests 1 1
         """
         try:
+            self._count_rendered(response)
             if not is_document(response):
                 return error_record(blog_url, errors.NOT_HTML, INDEX, not_html(response))
             assert isinstance(response, TextResponse)
@@ -284,12 +350,21 @@ class BlogTitlesSpider(scrapy.Spider):
             feed = page.feed_url if page.feed_url and page.feed_url != response.url else None
             if page.is_article:
                 return self._title_record(
-                    response, blog_url, "input_is_article", page.blog_title, ""
+                    response,
+                    blog_url,
+                    "input_is_article",
+                    page.blog_title,
+                    published="",
+                    render=render,
                 )
             if feed and (page.doubt or page.link is None):
-                return self.feed_request(blog_url, page)
+                return self.feed_request(blog_url, page, render)
             if page.link is not None:
-                return self.article_request(blog_url, page.link, page.blog_title)
+                return self.article_request(blog_url, page.link, page.blog_title, render)
+            if page.script_built:
+                return self.rendering(
+                    response, INDEX, render, "no article link found", blog_url=blog_url
+                )
             return error_record(blog_url, errors.NO_ARTICLE_LINK, INDEX, "no article link found")
         except Exception as exc:
             self.logger.exception("Failed on the index of %s", blog_url)
@@ -298,6 +373,7 @@ class BlogTitlesSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response, blog_url: str, **fallback: str) -> Outcome:
         """Follow the feed's newest entry; if the feed has none, the index's own answer."""
+        render = fallback.pop("render", "auto")
         try:
             link = None
             title = fallback["blog_title"]
@@ -308,8 +384,8 @@ class BlogTitlesSpider(scrapy.Spider):
             if link is not None:
                 reason = fallback["reason"] or "no_link"
                 link = ArticleLink(link.url, f"feed (index: {reason})", link.published)
-                return self.article_request(blog_url, link, title)
-            return self._fallback(blog_url, fallback, "has no entries")
+                return self.article_request(blog_url, link, title, render)
+            return self._fallback(blog_url, fallback, "has no entries", render)
         except Exception as exc:
             self.logger.exception("Failed on the feed of %s", blog_url)
             return error_record(
@@ -320,9 +396,11 @@ class BlogTitlesSpider(scrapy.Spider):
         self,
         response: Response,
         blog_url: str,
+        *,
         found_by: str = "",
         blog_title: str = "",
         published: str = "",
+        render: str = "auto",
     ) -> Outcome:
         """Record the article's title, or why there is none.
 
@@ -331,12 +409,15 @@ class BlogTitlesSpider(scrapy.Spider):
         @scrapes blog_url article_url title status
         """
         try:
+            self._count_rendered(response)
             if not is_document(response) or looks_like_feed(response.body[:4096]):
                 return error_record(
                     blog_url, errors.NOT_HTML, ARTICLE, not_html(response), response.url
                 )
             assert isinstance(response, TextResponse)
-            return self._title_record(response, blog_url, found_by, blog_title, published)
+            return self._title_record(
+                response, blog_url, found_by, blog_title, published=published, render=render
+            )
         except Exception as exc:
             self.logger.exception("Failed on the article %s of %s", response.url, blog_url)
             message = f"{type(exc).__name__}: {exc}"
@@ -348,9 +429,20 @@ class BlogTitlesSpider(scrapy.Spider):
         blog_url: str,
         found_by: str,
         blog_title: str,
+        *,
         published: str,
-    ) -> BlogRecord:
+        render: str = "auto",
+    ) -> Outcome:
         title = self.find_title(response, blog_url)
+        if rendered_by(response):
+            script_built = False  # what the renderer shows is what there is
+        else:
+            script_built = title.script_built if title else page_looks_script_built(response.text)
+        if script_built:  # the "title" of an empty shell is not the article's
+            kwargs = {"found_by": found_by, "blog_title": blog_title, "published": published}
+            return self.rendering(
+                response, ARTICLE, render, "no title found", blog_url=blog_url, **kwargs
+            )
         if title is None:
             record = error_record(
                 blog_url, errors.NO_TITLE, ARTICLE, "no title found", response.url
@@ -366,14 +458,20 @@ class BlogTitlesSpider(scrapy.Spider):
             found_by=found_by,
         )
 
-    def _fallback(self, blog_url: str, fallback: Mapping[str, str], why: str) -> Outcome:
+    def _fallback(
+        self, blog_url: str, fallback: Mapping[str, str], why: str, render: str = "auto"
+    ) -> Outcome:
         """After a feed that failed or said nothing: the index's own answer, marked as such."""
         if not fallback["fallback_url"]:
             message = f"no article link found, and the feed {why}"
             return error_record(blog_url, errors.NO_ARTICLE_LINK, INDEX, message)
         found_by = f"{fallback['fallback_by']} (feed {why})"
         link = ArticleLink(fallback["fallback_url"], found_by, fallback["fallback_published"])
-        return self.article_request(blog_url, link, fallback["blog_title"])
+        return self.article_request(blog_url, link, fallback["blog_title"], render)
+
+    def _count_rendered(self, response: Response) -> None:
+        if rendered_by(response):
+            self.crawler.stats.inc_value(accounting.RENDERED_PAGES)
 
     # -- errbacks ------------------------------------------------------------------------------
 
@@ -386,7 +484,8 @@ class BlogTitlesSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         code, _message = errors.classify_failure(failure.value)
         kwargs = dict(request.cb_kwargs)
-        return self._fallback(kwargs.pop("blog_url"), kwargs, f"failed: {code}")
+        render = kwargs.pop("render", "auto")
+        return self._fallback(kwargs.pop("blog_url"), kwargs, f"failed: {code}", render)
 
     def article_failed(self, failure: Failure) -> BlogRecord:
         """The article could not be downloaded: record the error code."""
@@ -394,7 +493,11 @@ class BlogTitlesSpider(scrapy.Spider):
 
     def _failure_record(self, failure: Failure, stage: str) -> BlogRecord:
         request = failure.request  # type: ignore[attr-defined]
-        code, message = errors.classify_failure(failure.value)
+        renderer = request.meta.get(RENDERED)
+        if renderer:
+            code, message = errors.classify_render_failure(failure.value, renderer)
+        else:
+            code, message = errors.classify_failure(failure.value)
         article_url = request.url if stage == ARTICLE else ""
         record = error_record(request.cb_kwargs["blog_url"], code, stage, message, article_url)
         record.found_by = request.cb_kwargs.get("found_by", "")

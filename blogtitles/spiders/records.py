@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from scrapy.http import HtmlResponse, Response, XmlResponse
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
 from blogtitles.items import BlogRecord
+from blogtitles.render import rendered_by
 
 INDEX = "index page"
 FEED = "feed"
@@ -15,9 +16,12 @@ def is_document(response: Response) -> bool:
     """HTML, or XML (a feed, XHTML): something the extractors can read.
 
     The Content-Type has the last word: Scrapy picks the response class from a URL's ``.html``
-    even when the server says ``image/png``.
+    even when the server says ``image/png``. (A page rendered by Splash comes as a plain
+    ``TextResponse`` subclass; its Content-Type decides the same way.)
     """
-    if not isinstance(response, HtmlResponse | XmlResponse):
+    if not isinstance(response, HtmlResponse | XmlResponse) and not (
+        isinstance(response, TextResponse) and rendered_by(response)
+    ):
         return False
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
     return not content_type or "html" in content_type or "xml" in content_type

@@ -1,0 +1,51 @@
+"""Whether a page is an empty shell that JavaScript fills in (a single-page-app blog).
+
+Such a page has scripts, next to no text of its own, and an empty app root (``<div id="app">``,
+``#root``, ``#__next``...) or a ``<noscript>`` notice. A plain download of it shows no article
+link and no title; a browser shows them. Pages with a ``<noscript>`` of their own (lazy-loaded
+images, analytics pixels) but real text are not shells.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from blogtitles.extract.html import parse_html
+
+_APP_IDS = ("app", "root", "__next", "__nuxt", "___gatsby", "svelte", "main-app", "application")
+# A cheap first test, true for few pages: an app root or a noscript element at all.
+_MARKERS = etree.XPath(
+    "//noscript | //body//*["
+    + " or ".join(f"@id='{name}'" for name in _APP_IDS)
+    + " or @data-reactroot or @ng-app or @data-server-rendered]"
+)
+_EMPTY_APP_ROOT = etree.XPath(
+    "boolean(//body//*["
+    + " or ".join(f"@id='{name}'" for name in _APP_IDS)
+    + " or @data-reactroot or @ng-app or @data-server-rendered][not(*)][normalize-space()=''])"
+)
+_SCRIPTS = etree.XPath("boolean(//script[@src or normalize-space()])")
+_OWN_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+#: A shell shows less visible text than this (a blog index or article shows far more).
+MAX_SHELL_TEXT = 200
+
+
+def looks_script_built(doc: etree._Element) -> bool:
+    """Whether the parsed page ``doc`` is an empty shell built by its scripts."""
+    markers = _MARKERS(doc)
+    if not markers or not _SCRIPTS(doc):
+        return False
+    text = "".join(str(part).strip() for part in _OWN_TEXT(doc))
+    if len(text) >= MAX_SHELL_TEXT:
+        return False
+    noscript = any(element.tag == "noscript" for element in markers)
+    return noscript or bool(_EMPTY_APP_ROOT(doc))
+
+
+def page_looks_script_built(page: str | bytes) -> bool:
+    """:func:`looks_script_built` of a page not parsed yet."""
+    doc = parse_html(page)
+    return doc is not None and looks_script_built(doc)
