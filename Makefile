@@ -17,13 +17,14 @@ LATENCY ?= 0.1
 PORT   ?= 8800
 JOBS   ?= 1
 
-.PHONY: help venv scrapyd-venv splash-venv system-packages demo test lint format farm crawl accuracy bench scrapyd scrapyd-stop splash splash-stop clean
+.PHONY: help venv scrapyd-venv splash-venv system-packages demo test lint format farm crawl accuracy bench bench-render scrapyd scrapyd-stop splash splash-stop clean
 
 help:
 	@echo "make demo     set up, start the sample farm, crawl it with scrapy, check every record"
 	@echo "make test     set up and run the tests (unit + real crawls against the farm)"
 	@echo "make accuracy the extractors on 19 real engines' pages: a table per engine"
 	@echo "make bench    sequential vs asyncio peer vs scrapy crawl, table + output/bench.png"
+	@echo "make bench-render  rendering through Splash and Chromium: seconds per page, memory"
 	@echo "make scrapyd  start a local Scrapyd (127.0.0.1:6800, basic auth), deploy, print the curl"
 	@echo "make scrapyd-stop  stop it"
 	@echo "make splash   start a local Splash on 127.0.0.1:$(SPLASH_PORT) (SPLASH_PORT=), for BLOGTITLES_RENDERER=splash"
@@ -93,6 +94,10 @@ accuracy: venv
 # --memory-blogs 100000 adds the memory run.
 bench: venv
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Rendering's cost per backend (Splash, Chromium): seconds per page and memory (about a minute).
+bench-render: venv splash-venv
+	$(PY) -m bench.render $(BENCH_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

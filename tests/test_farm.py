@@ -7,7 +7,7 @@ import urllib.request
 import pytest
 
 from blogtitles.farm import engines
-from blogtitles.farm.catalog import ENGINES, SPECIAL_KINDS, make_blog
+from blogtitles.farm.catalog import ENGINES, SPECIAL_KINDS, UNLISTED_KINDS, make_blog
 from blogtitles.farm.listing import check_records, farm_blogs, farm_listing, record_key
 from blogtitles.farm.resolver import resolve_farm_name
 from blogtitles.farm.server import BlogFarm
@@ -20,7 +20,11 @@ def test_catalog_is_deterministic_and_hosts_unique() -> None:
     assert make_blog(5) == make_blog(5)
     assert make_blog(5, seed=2) != make_blog(5)
     blogs = farm_blogs(100)
-    assert len({blog.host for blog in blogs}) == len(blogs) == 100 + len(SPECIAL_KINDS)
+    assert (
+        len({blog.host for blog in blogs})
+        == len(blogs)
+        == 100 + len(SPECIAL_KINDS) + len(UNLISTED_KINDS)
+    )
     assert {blog.engine for blog in blogs} == set(ENGINES)
 
 
