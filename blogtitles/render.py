@@ -86,12 +86,15 @@ class Rendering:
         if renderer == "splash":
             from scrapy.utils.misc import load_object
 
-            from blogtitles.splash_compat import DOWNLOADER_MIDDLEWARES
+            from blogtitles.splash_compat import DOWNLOADER_MIDDLEWARES, FINGERPRINTER
 
             for path, order in DOWNLOADER_MIDDLEWARES.items():
                 settings.setdefault_in_component_priority_dict(
                     "DOWNLOADER_MIDDLEWARES", load_object(path), order
                 )
+            # Splash arguments count in a request's fingerprint (scrapy-splash's replacement of
+            # its SplashAwareDupeFilter; the spiders' requests are dont_filter all the same).
+            settings.set("REQUEST_FINGERPRINTER_CLASS", FINGERPRINTER, priority="addon")
             return
         own = "blogtitles.downloader.AiohttpHandler"
         handlers = settings.getdict("DOWNLOAD_HANDLERS")

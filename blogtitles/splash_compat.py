@@ -41,6 +41,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 
+#: scrapy-splash's request fingerprinter (Splash arguments included), in place of its
+#: deprecated ``SplashAwareDupeFilter``.
+FINGERPRINTER = "scrapy_splash.SplashRequestFingerprinter"
+
+
 def splash_request(
     url: str, *, wait: float, timeout: float, extra: dict[str, Any] | None = None, **kwargs: Any
 ) -> SplashRequest:

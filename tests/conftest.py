@@ -16,6 +16,8 @@ import pytest
 
 from blogtitles.farm.listing import Listed, farm_listing
 from blogtitles.farm.process import FarmProcess
+from tools.splash.local import PYTHON as SPLASH_PYTHON
+from tools.splash.local import SplashProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -46,6 +48,16 @@ def farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Farm]:
     with FarmProcess(blogs=FARM_BLOGS, latency=0.02, list_file=list_file) as process:
         listing = farm_listing(FARM_BLOGS, process.port, process.refused_port)
         yield Farm(process, list_file, listing)
+
+
+@pytest.fixture(scope="session")
+def splash(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SplashProcess]:
+    """A real Splash 3.5 (``.venv-splash``, ``tools/splash/launch.py``) on a free port, started
+    once for the session and stopped by its PID."""
+    if not SPLASH_PYTHON.exists():
+        pytest.fail("no .venv-splash: run `make splash-venv` (make test does)")
+    with SplashProcess(state=tmp_path_factory.mktemp("splash")) as process:
+        yield process
 
 
 @dataclass

@@ -25,7 +25,6 @@ from blogtitles.farm.listing import Listed, check_records, farm_listing, scripte
 from blogtitles.farm.process import FarmProcess
 from blogtitles.inputs import open_blog_list
 from tests.conftest import FIXTURES, ROOT, CrawlResult, crawl_farm
-from tools.splash.local import PYTHON as SPLASH_PYTHON
 from tools.splash.local import SplashProcess, free_port
 
 ORIGIN = "http://js.farm.test:8000"
@@ -145,15 +144,6 @@ def js_farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FarmProc
     """Six normal blogs and every special kind (the script-built ones among them)."""
     with FarmProcess(blogs=6, latency=0.02) as farm:
         yield farm, tmp_path_factory.mktemp("render")
-
-
-@pytest.fixture(scope="module")
-def splash(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SplashProcess]:
-    """A real Splash 3.5 on a free port for this module."""
-    if not SPLASH_PYTHON.exists():
-        pytest.fail("no .venv-splash: run `make splash-venv` (make test does)")
-    with SplashProcess(state=tmp_path_factory.mktemp("splash")) as process:
-        yield process
 
 
 def write_list(path: Path, listing: list[Listed]) -> Path:
