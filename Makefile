@@ -10,14 +10,16 @@ SCRAPYD_STAMP := $(SCRAPYD_VENV)/.installed-$(shell cat requirements.txt require
 SPLASH_VENV   := .venv-splash
 SPLASH_STAMP  := $(SPLASH_VENV)/.installed-$(shell cat tools/splash/requirements.txt | cksum | cut -d' ' -f1)
 SPLASH_PORT  ?= 8050
-# Debian packages the rendering tests need: Splash's Qt (on the system Python) and Chromium.
-SYSTEM_PACKAGES := python3-venv python3-pyqt5 python3-pyqt5.qtwebkit python3-pyqt5.qtwebengine chromium
+# Debian packages the tests' real servers need: Splash's Qt (on the system Python), Chromium, Redis.
+SYSTEM_PACKAGES := python3-venv python3-pyqt5 python3-pyqt5.qtwebkit python3-pyqt5.qtwebengine chromium redis-server
+N      ?= 2
+REDIS_URL ?=
 BLOGS  ?= 200
 LATENCY ?= 0.1
 PORT   ?= 8800
 JOBS   ?= 1
 
-.PHONY: help venv scrapyd-venv splash-venv system-packages demo test lint format farm crawl accuracy bench bench-render scrapyd scrapyd-stop splash splash-stop clean
+.PHONY: help venv scrapyd-venv splash-venv system-packages demo test lint format farm crawl accuracy bench bench-render scrapyd scrapyd-stop splash splash-stop workers clean
 
 help:
 	@echo "make demo     set up, start the sample farm, crawl it with scrapy, check every record"
@@ -32,6 +34,7 @@ help:
 	@echo "make lint     ruff check and format check"
 	@echo "make farm     serve the sample farm on 127.0.0.1:$(PORT) (BLOGS=, LATENCY=)"
 	@echo "make crawl    scrapy crawl blogs on blogs.txt (needs internet); JOBS=2: one process per core"
+	@echo "make workers  N=2 workers sharing one Redis queue (LIST=, REDIS_URL=, CRAWL_ARGS=)"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -112,6 +115,11 @@ farm: venv
 
 # JOBS=N: the list split by host over N processes (python -m blogtitles.parallel), outputs merged
 # into output/titles.jsonl and .csv. CRAWL_ARGS go to every crawl (e.g. "-a urls_file=mine.txt").
+# N workers on this machine sharing one Redis queue (a local redis-server on a free port unless
+# REDIS_URL=...): enqueue the list, run them, collect output/titles.jsonl and .csv.
+workers: venv system-packages
+	$(PY) -m blogtitles.workers --jobs $(N) $(if $(REDIS_URL),--redis $(REDIS_URL),--local-redis) $(or $(LIST),blogs.txt) -- $(CRAWL_ARGS)
+
 crawl: venv
 ifeq ($(JOBS),1)
 	$(VENV)/bin/scrapy crawl blogs $(CRAWL_ARGS)

@@ -34,8 +34,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from blogtitles.enqueue import enqueue
 from blogtitles.farm.listing import farm_listing
 from blogtitles.farm.process import FarmProcess
+from blogtitles.inputs import open_blog_list
+from blogtitles.localredis import RedisProcess
+from blogtitles.redisqueue import BlogQueue
 
 ROOT = Path(__file__).resolve().parent.parent
 RESOLVER = "TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver"
@@ -163,6 +167,13 @@ def command_for(
             python, "-m", "blogtitles.parallel", "--jobs", str(args.jobs),
             "--work", f"{log}.shards", "-o", str(out), "--", *crawl_args,
         ]  # fmt: skip
+    if client.startswith("redis-"):  # distributed mode: enqueue, N workers, collect
+        worker_args = crawl_args[2:]  # the list goes to Redis, not to the workers
+        return [
+            python, "-m", "blogtitles.workers", str(list_file), "--redis", args.redis_url,
+            "--jobs", client.removeprefix("redis-"), "--idle", "0.5", "--logs", f"{log}.workers",
+            "-o", str(out), "--", *worker_args,
+        ]  # fmt: skip
     return [
         python, "-m", "scrapy", "crawl", "blogs", *crawl_args, "-s", f"LOG_FILE={log}.scrapy",
         "-O", str(out),
@@ -226,6 +237,42 @@ def cpu_cases(args: argparse.Namespace, work: Path) -> list[Case]:
             measure(client, n, farm, 0.0, args, work)
             for client in ("peer", "scrapy-bare", "scrapy", "scrapy-jobs")
         ]
+
+
+def distributed_cases(args: argparse.Namespace, work: Path) -> tuple[list[Case], float]:
+    """Issue 7: 1 and 2 workers on one Redis at L = 0, 2 workers on 20,000 blogs at L; and the
+    Redis memory a queued blog takes (bytes)."""
+    cases: list[Case] = []
+    with RedisProcess(work / "redis") as redis:
+        args.redis_url = redis.url
+        n = args.cpu_pages // 2
+        with FarmProcess(
+            blogs=n, latency=0.0, specials=False, blogs_per_host=args.blogs_per_host
+        ) as farm:
+            cases += [
+                measure(client, n, farm, 0.0, args, work) for client in ("redis-1", "redis-2")
+            ]
+        n = args.distributed_blogs
+        with FarmProcess(
+            blogs=n, latency=args.latency, specials=False, blogs_per_host=args.blogs_per_host,
+            startup_timeout=300,
+        ) as farm:  # fmt: skip
+            case = measure("redis-2", n, farm, args.latency, args, work)
+            case.concurrency = 2 * args.concurrency  # two workers, C each
+            cases.append(case)
+            per_blog = queued_bytes_per_blog(redis.url, work / f"list-{n}.txt")
+    return cases, per_blog
+
+
+def queued_bytes_per_blog(url: str, list_file: Path) -> float:
+    """Redis ``used_memory`` growth per blog when the list is enqueued (waiting, not claimed)."""
+    queue = BlogQueue.from_url(url)
+    queue.clear()
+    before = int(queue.server.info("memory")["used_memory"])
+    counts = enqueue(queue, open_blog_list(list_file))
+    after = int(queue.server.info("memory")["used_memory"])
+    queue.clear()
+    return (after - before) / max(1, counts["queued"])
 
 
 def memory_case(args: argparse.Namespace, work: Path) -> Case:
@@ -349,6 +396,14 @@ def targets(rows: list[dict[str, Any]], args: argparse.Namespace) -> list[dict[s
             1.0,
             False,
         )
+    one, two = (find_row(rows, c, n, 0.0) for c in ("redis-1", "redis-2"))
+    if one is not None and two is not None:
+        check(
+            "redis-2 workers: pages/s ÷ 1 worker's (≥, issue 7)",
+            two["pages_per_s"] / one["pages_per_s"],
+            1.7,
+            False,
+        )
     memory = find_row(rows, "scrapy", args.memory_blogs, 0.0) if args.memory_blogs else None
     if memory is not None:
         check(f"scrapy: peak RSS MB at {args.memory_blogs} blogs (≤)", memory["rss_mb"], 150, True)
@@ -356,7 +411,7 @@ def targets(rows: list[dict[str, Any]], args: argparse.Namespace) -> list[dict[s
 
 
 def print_targets(found: list[dict[str, Any]]) -> None:
-    print("\nTargets (issue 4)")
+    print("\nTargets (issues 4 and 7)")
     for target in found:
         verdict = "met" if target["met"] else "NOT met"
         print(
@@ -428,6 +483,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 2, help="processes of scrapy-jobs"
     )
+    parser.add_argument(
+        "--distributed-blogs",
+        type=int,
+        default=20000,
+        help="blogs of the 2-worker run at L (0: no distributed runs)",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "output")
     args = parser.parse_args(argv)
     args.sizes = [int(size) for size in args.sizes.split(",")]
@@ -446,6 +507,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.cpu_pages:
             print(f"CPU-bound: L=0, {args.cpu_pages} pages")
             cases += cpu_cases(args, work)
+        per_blog = None
+        if args.distributed_blogs:
+            print("Distributed: 1 and 2 workers on one Redis")
+            distributed, per_blog = distributed_cases(args, work)
+            cases += distributed
+            print(f"Redis memory per queued blog: {per_blog:.0f} bytes")
         if args.memory_blogs:
             print(f"Memory: {args.memory_blogs} blogs, L=0, one run")
             cases.append(memory_case(args, work))
@@ -464,6 +531,7 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {k: v for k, v in vars(args).items() if k != "output"},
         "rows": rows,
         "targets": (found := targets(rows, args)),
+        "redis_bytes_per_queued_blog": per_blog,
         "cases": [asdict(case) for case in cases],
     }
     (args.output / "bench.json").write_text(json.dumps(report, indent=2, default=str))

@@ -19,6 +19,10 @@ RECORDS_PREFIX: Final = PREFIX + "records/"
 DROPPED_DUPLICATE: Final = PREFIX + "dropped/duplicate_article"
 DROPPED_INVALID: Final = PREFIX + "dropped/invalid_record"
 DROPPED_UNCHANGED: Final = PREFIX + "dropped/unchanged"
+#: Distributed mode: records whose blog had its record already (from another worker), and
+#: records that could not reach Redis (their blog stays claimed; reconcile puts it back).
+DROPPED_ALREADY_RECORDED: Final = PREFIX + "dropped/already_recorded"
+DROPPED_UNDELIVERED: Final = PREFIX + "dropped/undelivered"
 #: Inputs skipped on resume (JOBDIR): their record is in the feed from an earlier run.
 INPUTS_DONE_BEFORE: Final = PREFIX + "inputs/done_before"
 BALANCED: Final = PREFIX + "summary/balanced"
@@ -28,6 +32,11 @@ REQUESTS_PREFIX: Final = PREFIX + "requests/"
 BLOGS_FETCHED: Final = PREFIX + "blogs/fetched"
 #: Pages that went through the renderer (Splash, Chromium) and came back.
 RENDERED_PAGES: Final = PREFIX + "rendered/pages"
+#: Distributed mode: batches of blogs claimed from Redis; set when the worker is one; set when a
+#: worker stopped because Redis stayed unreachable.
+REDIS_BATCHES: Final = PREFIX + "redis/batches"
+REDIS_WORKER: Final = PREFIX + "redis/worker"
+REDIS_GAVE_UP: Final = PREFIX + "redis/unreachable_stop"
 #: How often start() paused reading the list because the scheduler held enough requests.
 START_PAUSES: Final = PREFIX + "start/pauses"
 
@@ -43,10 +52,16 @@ class Summary:
     invalid_records: int = 0
     unchanged: int = 0
     done_before: int = 0
+    already_recorded: int = 0
+    undelivered: int = 0
     records: dict[str, int] = field(default_factory=dict)
     requests: dict[str, int] = field(default_factory=dict)
     blogs_fetched: int = 0
     rendered_pages: int = 0
+    #: A distributed worker: requests are shared with other workers, so its records are not
+    #: those of the blogs it read; the job's accounting is the collector's.
+    worker: bool = False
+    redis_gave_up: bool = False
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any]) -> Summary:
@@ -59,8 +74,12 @@ class Summary:
             invalid_records=int(stats.get(DROPPED_INVALID, 0)),
             unchanged=int(stats.get(DROPPED_UNCHANGED, 0)),
             done_before=int(stats.get(INPUTS_DONE_BEFORE, 0)),
+            already_recorded=int(stats.get(DROPPED_ALREADY_RECORDED, 0)),
+            undelivered=int(stats.get(DROPPED_UNDELIVERED, 0)),
             blogs_fetched=int(stats.get(BLOGS_FETCHED, 0)),
             rendered_pages=int(stats.get(RENDERED_PAGES, 0)),
+            worker=bool(stats.get(REDIS_WORKER)),
+            redis_gave_up=bool(stats.get(REDIS_GAVE_UP)),
             records={
                 key[len(RECORDS_PREFIX) :]: int(value)
                 for key, value in stats.items()
@@ -91,7 +110,8 @@ class Summary:
             + self.invalid_records
             + self.unchanged
             + self.done_before
-        )
+            + self.already_recorded
+        )  # not ``undelivered``: those blogs have no record yet (exit code 1 says so)
 
     @property
     def requests_per_blog(self) -> float:
@@ -101,6 +121,10 @@ class Summary:
 
     @property
     def balanced(self) -> bool:
+        """Every entry accounted for; for a distributed worker, every record it made delivered
+        (what is not is put back in the queue, and the job is judged by the collector)."""
+        if self.worker:
+            return self.undelivered == 0 and not self.redis_gave_up
         complete = self.inputs_expected is None or self.inputs_expected == self.inputs_read
         return complete and self.accounted == self.inputs_read
 
@@ -115,12 +139,21 @@ class Summary:
             ("invalid records", str(self.invalid_records)),
             ("unchanged (incremental)", str(self.unchanged)),
             ("done in an earlier run", str(self.done_before)),
+        ]
+        if self.already_recorded or self.undelivered:
+            rows += [
+                ("recorded by another worker", str(self.already_recorded)),
+                ("undelivered (Redis down)", str(self.undelivered)),
+            ]
+        verdict = "adds up" if self.balanced else "DOES NOT ADD UP"
+        if self.worker:
+            verdict = (
+                "every record delivered" if self.balanced else "NOT ALL DELIVERED (put back)"
+            ) + "; the job's count: python -m blogtitles.collect --status"
+        rows += [
             ("requests per blog", self._requests_line()),
             ("rendered pages", str(self.rendered_pages)),
-            (
-                "accounted for",
-                f"{self.accounted}: " + ("adds up" if self.balanced else "DOES NOT ADD UP"),
-            ),
+            ("accounted for", f"{self.accounted}: {verdict}"),
         ]
         width = max(len(label) for label, _ in rows) + 2
         return [f"{label + ':':<{width}}{value}" for label, value in rows]

@@ -17,8 +17,8 @@ class DefaultFeeds:
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
-        if settings.getdict("FEEDS"):
-            return
+        if settings.getdict("FEEDS") or settings.get("BLOGTITLES_REDIS_URL"):
+            return  # asked for; or distributed: records go to Redis, workers write no files
         feeds = settings.getdict("BLOGTITLES_DEFAULT_FEEDS")
         if settings.get("JOBDIR"):  # a resumable run appends to its JSON Lines feed only
             feeds = {

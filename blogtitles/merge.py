@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +46,13 @@ class MergeSummary:
     broken_lines: int = 0
 
 
+def as_record(value: object) -> BlogRecord | None:
+    """A record read back from JSON, as the crawl's item; ``None`` when it is not one."""
+    if isinstance(value, dict) and value.get("blog_url"):
+        return BlogRecord(**{k: v for k, v in value.items() if k in RECORD_FIELDS})
+    return None
+
+
 def read_records(paths: list[Path], summary: MergeSummary) -> Iterator[BlogRecord]:
     """The records of each JSON Lines file in turn, as the crawl's items; unreadable lines (not
     JSON, or no ``blog_url``) are counted and skipped."""
@@ -59,8 +66,8 @@ def read_records(paths: list[Path], summary: MergeSummary) -> Iterator[BlogRecor
                 except json.JSONDecodeError:
                     summary.broken_lines += 1
                     continue
-                if isinstance(record, dict) and record.get("blog_url"):
-                    yield BlogRecord(**{k: v for k, v in record.items() if k in RECORD_FIELDS})
+                if (item := as_record(record)) is not None:
+                    yield item
                 else:
                     summary.broken_lines += 1
 
@@ -78,14 +85,22 @@ def open_exporter(path: Path, stack: ExitStack) -> BaseItemExporter:
 
 def merge(inputs: list[Path], outputs: list[Path]) -> MergeSummary:
     """Write every record of ``inputs`` to each of ``outputs``, duplicates dropped."""
+    summary = MergeSummary()
+    return write_records(read_records(inputs, summary), outputs, summary)
+
+
+def write_records(
+    records: Iterable[BlogRecord], outputs: list[Path], summary: MergeSummary | None = None
+) -> MergeSummary:
+    """Write ``records`` to each of ``outputs`` (format by extension), duplicates dropped."""
     unknown = [str(path) for path in outputs if path.suffix.lower() not in EXPORTERS]
     if unknown:  # before any output is opened (and truncated)
         raise ValueError(f"{', '.join(unknown)}: use one of {', '.join(EXPORTERS)}")
-    summary = MergeSummary()
+    summary = summary or MergeSummary()
     seen = SeenUrls()
     with ExitStack() as stack:
         exporters = [open_exporter(path, stack) for path in outputs]
-        for record in read_records(inputs, summary):
+        for record in records:
             summary.read += 1
             key = duplicate_key(record)
             if key is not None and not seen.add(key):

@@ -22,7 +22,12 @@ COMMANDS_MODULE = "blogtitles.commands"
 
 # DefaultFeeds: output/titles.jsonl and .csv, unless -o/-O or FEEDS says otherwise.
 # Rendering: what BLOGTITLES_RENDERER's backend needs (middlewares, handler, render slot).
-ADDONS = {"blogtitles.addons.DefaultFeeds": 0, "blogtitles.render.Rendering": 0}
+# Distributed: scrapy-redis's scheduler and filter when BLOGTITLES_REDIS_URL is set.
+ADDONS = {
+    "blogtitles.addons.DefaultFeeds": 0,
+    "blogtitles.render.Rendering": 0,
+    "blogtitles.distributed.Distributed": 0,
+}
 
 # -- Identity and politeness ---------------------------------------------------------------------
 # An honest user agent: who we are and what we do. Put your contact in it for large crawls.
@@ -116,6 +121,8 @@ ITEM_PIPELINES = {
     "blogtitles.pipelines.DedupeArticlePipeline": 300,
     # Off unless -a since=last or BLOGTITLES_STATE_PATH: see blogtitles/state.py.
     "blogtitles.state.IncrementalPipeline": 400,
+    # Off unless BLOGTITLES_REDIS_URL: each record to Redis, once per blog (distributed.py).
+    "blogtitles.distributed.RedisRecordPipeline": 900,
 }
 EXTENSIONS = {
     "blogtitles.extensions.CrawlSummary": 500,
@@ -200,6 +207,22 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
         "--no-first-run",
     ],
 }
+
+# -- Distributed mode (see blogtitles/distributed.py and the README) ---------------------------
+# A Redis URL turns it on: blogs come from the queue that `python -m blogtitles.enqueue` loads,
+# requests are shared in scrapy-redis's scheduler queue, records go to Redis (drained by
+# `python -m blogtitles.collect`), no default feed files.
+BLOGTITLES_REDIS_URL = ""
+# A worker stops when no blog is waiting or claimed anywhere and none is in flight here, for
+# this many seconds (0: never; it waits for more blogs). Also how long Redis may be away.
+BLOGTITLES_REDIS_IDLE_TIMEOUT = 30.0
+# A blog claimed this many seconds ago without an outcome belongs to a dead worker: put back.
+# Above the longest a blog can take (timeouts and retries: 2 minutes is ample by default).
+BLOGTITLES_REDIS_RECLAIM_AFTER = 120.0
+# scrapy-redis's settings, as it names them: blogs claimed per round trip, the queue's key,
+# connection parameters (REDIS_PARAMS: redis-py keyword arguments).
+REDIS_START_URLS_BATCH_SIZE = 64
+REDIS_START_URLS_KEY = "%(name)s:start_urls"
 # Progress: a log line every N seconds when not on a terminal (0: off) ...
 BLOGTITLES_PROGRESS_INTERVAL = 10.0
 # ... a live line on stderr every N seconds on a terminal; "auto" = live when stderr is a tty.

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
+from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy.http import Response, TextResponse
+from scrapy.utils.asyncio import sleep
 from scrapy.utils.conf import closest_scrapy_cfg
 
 from blogtitles import accounting, errors
+from blogtitles.distributed import is_distributed
 from blogtitles.extract import ArticleLink, ArticleTitle, IndexPage, analyze_index, extract_title
 from blogtitles.extract.feeds import looks_like_feed, read_feed
 from blogtitles.extract.links import choose_entry
@@ -29,6 +33,7 @@ from blogtitles.inputs import (
     open_packaged_list,
 )
 from blogtitles.items import BlogRecord
+from blogtitles.redisqueue import BlogQueue
 from blogtitles.render import (
     RENDERED,
     RenderConfigError,
@@ -108,6 +113,7 @@ class BlogTitlesSpider(scrapy.Spider):
         self._inputs: Iterator[BlogInput] = iter(())
         self._done_before = SeenUrls()
         self.rules = SiteRules({})
+        self.queue: BlogQueue | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -156,12 +162,31 @@ class BlogTitlesSpider(scrapy.Spider):
         With ``JOBDIR`` (a resumed crawl), blogs that have a record in the run's JSON Lines
         feeds already are read too, to be skipped (see :mod:`blogtitles.resume`).
         """
+        if is_distributed(self.settings):
+            self.queue = self._open_queue()
+            return
         self._inputs = self._open_list()
         self._done_before = SeenUrls()
         if self.settings.get("JOBDIR"):
             self._done_before, count = read_done(resumable_feeds(self.settings))
             if count:
                 self.logger.info("Resuming: %d blogs have their record already", count)
+
+    def _open_queue(self) -> BlogQueue:
+        """Distributed mode: the Redis queue, checked now (a clear error when unreachable)."""
+        url = self.settings.get("BLOGTITLES_REDIS_URL")
+        if self.shard.count > 1 or self.urls_file or self.urls is not None:
+            raise InputListError(
+                "with BLOGTITLES_REDIS_URL the blogs come from Redis: load them with "
+                "python -m blogtitles.enqueue, not -a urls_file/urls/shard"
+            )
+        queue = BlogQueue.from_settings(self.settings, self.name)
+        try:
+            queue.server.ping()
+        except RedisError as exc:
+            raise InputListError(f"Redis at {url} is not reachable: {exc}") from exc
+        self.logger.info("Distributed mode: blogs from Redis %s, key %s", url, queue.start_key)
+        return queue
 
     def load_site_rules(self) -> SiteRules:
         """``BLOGTITLES_SITE_RULES`` (a TOML file), then the spider's own ``site_rules``."""
@@ -172,6 +197,8 @@ class BlogTitlesSpider(scrapy.Spider):
 
     def count_inputs(self) -> None:
         """Count the list up front (one streaming pass) so progress can show a total."""
+        if self.queue is not None:
+            return  # distributed: the total is the queue's (python -m blogtitles.collect)
         total = sum(1 for _ in self._open_list())
         self.crawler.stats.set_value(accounting.INPUTS_EXPECTED, total)
         if total == 0:
@@ -186,7 +213,7 @@ class BlogTitlesSpider(scrapy.Spider):
         stats = self.crawler.stats
         seen = SeenUrls()
         backlog = self.settings.getint("BLOGTITLES_START_BACKLOG", 1000)
-        for entry in self._inputs:
+        async for entry in self._entries(backlog):
             stats.inc_value(accounting.INPUTS_READ)
             if (entry.url or entry.raw) in self._done_before:
                 stats.inc_value(accounting.INPUTS_DONE_BEFORE)
@@ -195,7 +222,8 @@ class BlogTitlesSpider(scrapy.Spider):
                 message = f"input {entry.source}: {entry.error}"
                 yield BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
                 continue
-            if not seen.add(entry.url):
+            # (From Redis, the enqueue deduplicated the list; a blog read again was put back.)
+            if self.queue is None and not seen.add(entry.url):
                 stats.inc_value(accounting.INPUTS_DUPLICATE)
                 self.logger.info("Duplicate input %s (%s): crawled once", entry.url, entry.source)
                 continue
@@ -219,6 +247,69 @@ class BlogTitlesSpider(scrapy.Spider):
                 continue
             stats.inc_value(accounting.BLOGS_FETCHED)
             yield request
+
+    async def _entries(self, backlog: int) -> AsyncIterator[BlogInput]:
+        """The list's entries; in distributed mode, batches claimed from Redis until it stays
+        drained (see :meth:`_queued_entries`)."""
+        if self.queue is None:
+            for entry in self._inputs:
+                yield entry
+            return
+        room = min(backlog, self.settings.getint("CONCURRENT_REQUESTS")) if backlog else 0
+        async for entry in self._queued_entries(self.queue, room):  # few held: others get work
+            yield entry
+
+    async def _queued_entries(self, queue: BlogQueue, backlog: int) -> AsyncIterator[BlogInput]:
+        """Claim batches of blogs while the scheduler has room.
+
+        With nothing left to claim, put back the claims of dead workers (older than
+        ``BLOGTITLES_REDIS_RECLAIM_AFTER`` without an outcome), and stop once no blog is waiting
+        or claimed anywhere and none is in flight here, for ``BLOGTITLES_REDIS_IDLE_TIMEOUT``
+        seconds (0: never stop, wait for more). Redis going away is waited out up to the same
+        time, then the worker stops (what it holds is put back by the others or the collector).
+        """
+        stats = self.crawler.stats
+        stats.set_value(accounting.REDIS_WORKER, True)
+        timeout = self.settings.getfloat("BLOGTITLES_REDIS_IDLE_TIMEOUT", 30.0)
+        reclaim_after = self.settings.getfloat("BLOGTITLES_REDIS_RECLAIM_AFTER", 120.0)
+        size = self.settings.getint("REDIS_START_URLS_BATCH_SIZE", 64)
+        idle_since: float | None = None
+        down_since: float | None = None
+        while True:
+            await self._wait_for_scheduler_room(backlog)
+            try:
+                batch = queue.claim(size)
+                waiting, claimed = (0, 0) if batch else queue.unfinished()
+                if not batch and claimed and (back := queue.reconcile(reclaim_after)):
+                    self.logger.warning("Put back %d blogs of a worker that did not finish", back)
+                    continue
+            except RedisError as exc:
+                now = monotonic()
+                if down_since is None:
+                    self.logger.warning("Redis unavailable (%s): waiting for it", exc)
+                down_since = down_since or now
+                if timeout > 0 and now - down_since >= timeout:
+                    self.logger.error("Redis unreachable for %.0f s: stopping", timeout)
+                    stats.set_value(accounting.REDIS_GAVE_UP, True)
+                    return
+                await sleep(0.5)
+                continue
+            if down_since is not None:
+                self.logger.info("Redis is back")
+                down_since = None
+            if batch:
+                idle_since = None
+                stats.inc_value(accounting.REDIS_BATCHES)
+                for entry in batch:
+                    yield entry
+                continue
+            done = waiting == 0 and claimed == 0 and not self.crawler.engine.downloader.active
+            now = monotonic()
+            idle_since = (idle_since or now) if done else None
+            if timeout > 0 and idle_since is not None and now - idle_since >= timeout:
+                self.logger.info("Queue drained, every blog done, idle %.0f s: stopping", timeout)
+                return
+            await sleep(0.5)
 
     async def _wait_for_scheduler_room(self, backlog: int) -> None:
         scheduler = self.crawler.engine.scheduler
