@@ -93,7 +93,7 @@ test: venv scrapyd-venv splash-venv lint
 accuracy: venv
 	$(PY) -m blogtitles.farm.accuracy --verbose
 
-# The benchmark (about 10 minutes): BENCH_ARGS="--sizes 10,100 --reps 1" for a quick look;
+# The benchmark (about 15 minutes; 21 with --memory-blogs 100000): BENCH_ARGS="--sizes 10,100 --reps 1" for a quick look;
 # --memory-blogs 100000 adds the memory run.
 bench: venv
 	$(PY) -m bench.run $(BENCH_ARGS)
