@@ -33,6 +33,10 @@ What scrapy-redis 0.9.1 lacks for this project is adapted here and in
    worker could not queue or deliver stays claimed, and is put back once Redis is back.
 5. ``SCHEDULER_PERSIST`` is on: scrapy-redis flushes the shared queue when a spider closes
    otherwise, which would throw away the other workers' requests.
+6. **Serialising a request** (:class:`RequestQueue`): ``Request.to_dict`` finds the names of the
+   callback and errback by listing every member of the spider (``inspect.getmembers``), twice
+   per request; here the spider's own methods are named directly (a third of a worker's Redis
+   overhead, measured).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from itemadapter import ItemAdapter
 from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from blogtitles import accounting
@@ -83,12 +88,40 @@ class Distributed:
             ("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter"),
             ("REDIS_URL", url),
             ("SCHEDULER_PERSIST", True),
+            ("SCHEDULER_QUEUE_CLASS", "blogtitles.distributed.RequestQueue"),
             # Articles are deduplicated in Redis at delivery, across workers; a worker's own
             # dedupe set would remember an article whose record never reached Redis, and drop
             # it when its blog comes back.
             ("BLOGTITLES_DEDUPE_ENABLED", False),
         ):
             settings.set(name, value, max(settings.getpriority(name) or 0, 15))
+
+
+class RequestQueue(PriorityQueue):
+    """scrapy-redis's priority queue, naming the spider's callbacks without a member scan."""
+
+    def _encode_request(self, request: Request) -> Any:
+        callback, errback = request.callback, request.errback
+        names = [
+            _NOT_OWN if f is not None and not self._is_own(f) else f for f in (callback, errback)
+        ]
+        if _NOT_OWN in names:  # not this spider's methods: Scrapy's own lookup (and its errors)
+            return super()._encode_request(request)
+        try:  # to_dict keeps a callback that is not callable (a method's name) as it is
+            request.callback, request.errback = (f and f.__func__.__name__ for f in names)  # type: ignore[assignment]
+            return self.serializer.dumps(request.to_dict())
+        finally:
+            request.callback, request.errback = callback, errback
+
+    def _is_own(self, func: Any) -> bool:
+        """Whether ``func`` is a method of the spider, found again by its name."""
+        if getattr(func, "__self__", None) is not self.spider:
+            return False
+        own = getattr(self.spider, getattr(func.__func__, "__name__", ""), None)
+        return getattr(own, "__func__", None) is func.__func__
+
+
+_NOT_OWN = object()
 
 
 class RedisScheduler(Scheduler):

@@ -257,3 +257,30 @@ def test_redis_restarted_mid_crawl_loses_nothing(
     assert code == 0
     assert len(records) == BLOGS
     assert check_records(records, listing) == []
+
+
+def test_the_request_queue_names_the_spiders_callbacks_as_scrapy_does(redis: RedisProcess) -> None:
+    """``RequestQueue`` skips Scrapy's member scan; what comes back out of Redis is the same."""
+    from scrapy.utils.test import get_crawler
+    from scrapy_redis import picklecompat
+    from scrapy_redis.connection import get_redis
+
+    from blogtitles.distributed import RequestQueue
+    from blogtitles.spiders.blogs import BlogsSpider
+
+    spider = BlogsSpider.from_crawler(get_crawler(BlogsSpider), urls="a.test")
+    queue = RequestQueue(get_redis(url=redis.url), spider, "test:requests", picklecompat)
+    queue.clear()
+    request = spider.index_request("https://a.test/", "auto")
+    queue.push(request)
+    back = queue.pop()
+    assert back.callback == spider.parse_index and back.errback == spider.index_failed
+    assert (back.url, back.cb_kwargs, back.priority) == (
+        request.url,
+        request.cb_kwargs,
+        request.priority,
+    )
+    assert request.callback == spider.parse_index  # the request itself is left as it was
+    foreign = request.replace(callback=print)  # not a method of the spider: Scrapy's error
+    with pytest.raises(ValueError, match="not an instance method"):
+        queue.push(foreign)
