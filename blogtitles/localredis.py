@@ -18,11 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from blogtitles.processes import free_port, stop_process
 
 
 class RedisProcess:
@@ -60,13 +56,7 @@ class RedisProcess:
         raise RuntimeError(f"redis-server did not answer on port {self.port}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=20)  # SIGTERM: Redis writes its append-only file
 
     def restart(self, down_for: float = 0.0) -> None:
         """Stop it, wait ``down_for`` seconds, start it again on the same port and data."""

@@ -19,7 +19,8 @@ from blogtitles.enqueue import main as enqueue_main
 from blogtitles.farm.listing import Listed, check_records, farm_listing
 from blogtitles.farm.process import FarmProcess
 from blogtitles.inputs import iter_inline
-from blogtitles.localredis import RedisProcess, free_port
+from blogtitles.localredis import RedisProcess
+from blogtitles.processes import free_port
 from blogtitles.redisqueue import ALREADY_RECORDED, DELIVERED, DUPLICATE_ARTICLE, BlogQueue
 from tests.conftest import FARM_SETTINGS, ROOT
 

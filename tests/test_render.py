@@ -24,8 +24,9 @@ from blogtitles.farm.catalog import SCRIPTED_KINDS, make_blog
 from blogtitles.farm.listing import Listed, check_records, farm_listing, scripted_listing
 from blogtitles.farm.process import FarmProcess
 from blogtitles.inputs import open_blog_list
+from blogtitles.processes import free_port
 from tests.conftest import FIXTURES, ROOT, CrawlResult, crawl_farm
-from tools.splash.local import SplashProcess, free_port
+from tools.splash.local import SplashProcess
 
 ORIGIN = "http://js.farm.test:8000"
 

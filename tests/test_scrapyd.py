@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -22,6 +21,7 @@ import pytest
 
 from blogtitles.farm.listing import check_records
 from blogtitles.inputs import open_packaged_list
+from blogtitles.processes import free_port
 from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT, Farm
 
 pytestmark = pytest.mark.integration
@@ -71,12 +71,6 @@ class Scrapyd:
     def items(self, job: str) -> list[dict[str, Any]]:
         path = self.root / "items" / "blogtitles" / "blogs" / f"{job}.jl"
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def multipart(

@@ -20,6 +20,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from blogtitles.processes import pid_alive
+
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / "output" / "scrapyd"
 VENV = ROOT / ".venv-scrapyd" / "bin"
@@ -51,7 +53,7 @@ def start() -> int:
     secret = password()
     env = {**os.environ, "SCRAPYD_PASSWORD": secret}
     pid_file = STATE / "scrapyd.pid"
-    if pid_file.exists() and _alive(int(pid_file.read_text())):
+    if pid_file.exists() and pid_alive(int(pid_file.read_text())):
         print(f"Scrapyd already runs (PID {pid_file.read_text().strip()})")
     else:
         STATE.mkdir(parents=True, exist_ok=True)
@@ -101,19 +103,11 @@ def stop() -> int:
         print("Scrapyd is not running (no PID file)")
         return 0
     pid = int(pid_file.read_text())
-    if _alive(pid):
+    if pid_alive(pid):
         os.kill(pid, signal.SIGTERM)
         print(f"Stopped Scrapyd (PID {pid})")
     pid_file.unlink()
     return 0
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
+from blogtitles.processes import stop_process
+
 _READY_RE = re.compile(r"farm ready: port=(\d+) refused_port=(\d+)")
 
 
@@ -67,13 +69,7 @@ class FarmProcess:
         return f"http://{host}:{self.port}{path}"
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
         if self.process is not None and self.process.stdout is not None:
             self.process.stdout.close()
 

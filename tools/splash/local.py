@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,16 +21,12 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
+from blogtitles.processes import free_port, pid_alive, stop_process
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYTHON = ROOT / ".venv-splash" / "bin" / "python"
 LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 STATE = ROOT / "output" / "splash"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class SplashProcess:
@@ -92,13 +87,7 @@ class SplashProcess:
         return self.state / f"splash-{self.port}.log"
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def __enter__(self) -> SplashProcess:
         return self.start()
@@ -115,7 +104,7 @@ class SplashProcess:
 def start(port: int) -> None:
     """``make splash``: start in the background, record the PID, leave it running."""
     pid_file = STATE / "splash.pid"
-    if pid_file.exists() and _alive(int(pid_file.read_text())):
+    if pid_file.exists() and pid_alive(int(pid_file.read_text())):
         print(f"Splash already running (PID {pid_file.read_text().strip()}); make splash-stop")
         return
     splash = SplashProcess(port).start()
@@ -134,22 +123,14 @@ def stop() -> None:
         print("no Splash started by make splash")
         return
     pid = int(pid_file.read_text())
-    if _alive(pid):
+    if pid_alive(pid):
         os.kill(pid, signal.SIGTERM)
         for _ in range(50):
-            if not _alive(pid):
+            if not pid_alive(pid):
                 break
             time.sleep(0.2)
     pid_file.unlink()
     print(f"Splash (PID {pid}) stopped")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
 
 
 if __name__ == "__main__":

@@ -1,0 +1,37 @@
+"""Small helpers for the local servers the project starts (the farm, Redis, Splash, Scrapyd):
+a free loopback port, stopping a child process, whether a recorded PID still runs."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from typing import Any
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stop_process(process: subprocess.Popen[Any] | None, timeout: float = 10.0) -> None:
+    """Stop a child process: SIGTERM, then SIGKILL if it is still there after ``timeout``."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether the process ``pid`` (recorded in a PID file) still runs."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
