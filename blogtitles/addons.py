@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from scrapy.settings import SETTINGS_PRIORITIES
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
+
+
+def set_over(settings: BaseSettings, name: str, value: Any) -> None:
+    """Set ``name`` from an add-on over the project's settings file: at the priority the setting
+    already has, or the add-on priority if that is higher (``-s`` on the command line still wins,
+    being applied later at its own priority)."""
+    priority = max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["addon"])
+    settings.set(name, value, priority)
 
 
 class DefaultFeeds:

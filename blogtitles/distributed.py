@@ -53,6 +53,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from blogtitles import accounting
+from blogtitles.addons import set_over
 from blogtitles.pipelines import duplicate_key
 from blogtitles.redisqueue import ALREADY_RECORDED, DUPLICATE_ARTICLE, BlogQueue
 
@@ -94,7 +95,7 @@ class Distributed:
             # it when its blog comes back.
             ("BLOGTITLES_DEDUPE_ENABLED", False),
         ):
-            settings.set(name, value, max(settings.getpriority(name) or 0, 15))
+            set_over(settings, name, value)
 
 
 class RequestQueue(PriorityQueue):

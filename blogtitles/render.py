@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 
+from blogtitles.addons import set_over
 from blogtitles.downloader import AiohttpHandler
 
 if TYPE_CHECKING:
@@ -115,13 +116,12 @@ class Rendering:
 def _update_dict(
     settings: BaseSettings, name: str, values: dict[str, Any], keep: set[str] | None = None
 ) -> None:
-    """Update the dict setting ``name`` at the priority it already has (an add-on's own
-    priority is below the project's settings file, which sets most of these); keys in ``keep``
-    that the user set are left alone."""
+    """Update the dict setting ``name`` over the project's settings file (:func:`set_over`);
+    keys in ``keep`` that the user set are left alone."""
     current = settings.getdict(name)
     kept = (keep or set()) & set(current)
     current.update({key: value for key, value in values.items() if key not in kept})
-    settings.set(name, current, settings.getpriority(name) or 0)
+    set_over(settings, name, current)
 
 
 def render_request(renderer: str, url: str, settings: BaseSettings, **kwargs: Any) -> Any:

@@ -70,6 +70,13 @@ def collect(redis_url: str, out: Path, *extra: str) -> tuple[int, list[dict[str,
     return code, [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
 
+def wait_for_a_quarter_done(queue: BlogQueue) -> None:
+    """Mid-crawl: until a quarter of the blogs have their outcome (a minute at most)."""
+    deadline = time.monotonic() + 60
+    while queue.status().outcomes < BLOGS // 4 and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def worker_summary(log: Path) -> str:
     text = log.read_text(encoding="utf-8")
     return text[text.index("Summary (") :]
@@ -159,9 +166,7 @@ def test_a_killed_workers_blogs_are_put_back_and_crawled_once(
     reclaim = ("-s", "BLOGTITLES_REDIS_RECLAIM_AFTER=4")
     doomed = start_worker(redis.url, tmp_path / "doomed.log", *reclaim)
     survivor = start_worker(redis.url, tmp_path / "survivor.log", *reclaim)
-    deadline = time.monotonic() + 60
-    while queue.status().outcomes < BLOGS // 4 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for_a_quarter_done(queue)
     doomed.send_signal(signal.SIGKILL)
     doomed.communicate()
     claimed_by_the_dead = queue.status().claimed
@@ -183,9 +188,7 @@ def test_reconcile_by_the_collector_then_a_restarted_worker(
     list_file, listing = big_farm
     assert enqueue_main(["--redis", redis.url, str(list_file)]) == 0
     doomed = start_worker(redis.url, tmp_path / "doomed.log")
-    deadline = time.monotonic() + 60
-    while queue.status().outcomes < BLOGS // 4 and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for_a_quarter_done(queue)
     doomed.send_signal(signal.SIGKILL)
     doomed.communicate()
     lost = queue.status()
@@ -236,9 +239,7 @@ def test_redis_restarted_mid_crawl_loses_nothing(
             "BLOGTITLES_REDIS_RECLAIM_AFTER=4",
         )
         workers = [start_worker(redis.url, tmp_path / f"w{k}.log", *settings) for k in (1, 2)]
-        deadline = time.monotonic() + 60
-        while queue.status().outcomes < BLOGS // 4 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for_a_quarter_done(queue)
         redis.restart(down_for=1.0)  # the append-only file brings the queue back
         for worker in workers:
             worker.communicate(timeout=300)

@@ -168,25 +168,31 @@ def rendered_pages(log: str) -> int:
     raise AssertionError("no summary in the log")
 
 
-BACKENDS = {
-    "splash": lambda splash: ("-s", "BLOGTITLES_RENDERER=splash", "-s", f"SPLASH_URL={splash.url}"),
-    "playwright": lambda _splash: ("-s", "BLOGTITLES_RENDERER=playwright"),
-}
+BACKENDS = ("splash", "playwright")
+
+
+def backend_settings(backend: str, request: pytest.FixtureRequest) -> tuple[str, ...]:
+    """The ``-s`` arguments that render through ``backend`` (Splash: the session's own)."""
+    if backend == "splash":
+        splash = request.getfixturevalue("splash")
+        return ("-s", "BLOGTITLES_RENDERER=splash", "-s", f"SPLASH_URL={splash.url}")
+    return ("-s", "BLOGTITLES_RENDERER=playwright")
+
+
 #: Pages that need rendering among the listed script-built blogs: js-index (its index), js-app
 #: (index and article), js-api (its index).
 RENDERED_OF_LISTED = 4
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("backend", list(BACKENDS))
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_script_built_blogs_get_their_titles_and_plain_blogs_are_not_rendered(
     backend: str, js_farm: tuple[FarmProcess, Path], request: pytest.FixtureRequest
 ) -> None:
     farm, work = js_farm
-    splash = request.getfixturevalue("splash") if backend == "splash" else None
     listing = farm_listing(6, farm.port, farm.refused_port, rendered=True)
     write_list(work / f"all-{backend}.txt", listing)
-    result = render_crawl(farm, work, f"all-{backend}", *BACKENDS[backend](splash))
+    result = render_crawl(farm, work, f"all-{backend}", *backend_settings(backend, request))
     assert result.returncode == 0, result.log[-3000:]
     records = result.records(work / f"all-{backend}.jsonl")
     assert check_records(records, listing) == []
@@ -214,17 +220,16 @@ def test_without_a_renderer_script_built_blogs_say_needs_javascript(
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("backend", list(BACKENDS))
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_render_that_never_finishes_is_render_timeout(
     backend: str, js_farm: tuple[FarmProcess, Path], request: pytest.FixtureRequest
 ) -> None:
     farm, work = js_farm
-    splash = request.getfixturevalue("splash") if backend == "splash" else None
-    hang = [listed for listed in scripted_listing(farm.port, farm.refused_port, rendered=True)]
+    hang = scripted_listing(farm.port, farm.refused_port, rendered=True)
     plain = farm_listing(2, farm.port, farm.refused_port, specials=False)
     write_list(work / f"hang-{backend}.txt", [*hang, *plain])
     result = render_crawl(
-        farm, work, f"hang-{backend}", *BACKENDS[backend](splash),
+        farm, work, f"hang-{backend}", *backend_settings(backend, request),
         "-s", "BLOGTITLES_RENDER_TIMEOUT=3", "-s", "RETRY_TIMES=0",
     )  # fmt: skip
     assert result.returncode == 0, result.log[-3000:]
@@ -234,7 +239,7 @@ def test_a_render_that_never_finishes_is_render_timeout(
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("backend", list(BACKENDS))
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_renderer_that_is_down_fails_only_the_blogs_that_need_it(
     backend: str, js_farm: tuple[FarmProcess, Path]
 ) -> None:

@@ -107,16 +107,16 @@ def first_date_text(element: etree._Element) -> str | None:
 # Every pin mark above contains one of these words (in its class, test id or text): a page
 # without any of them has no pinned entry, and its entries need not be examined one by one.
 _PIN_WORDS = ("pinned", "sticky", "📌", "featured")
-CLASS_VALUES = etree.XPath("//@class")
+_CLASS_VALUES = etree.XPath("//@class")
 _TEST_IDS = etree.XPath("//@data-testid")
 _TEXT = etree.XPath("string()")
 
 
-def may_have_pins(doc: etree._Element, class_values: list[str] | None = None) -> bool:
-    """Whether any entry of ``doc`` can be marked pinned (``False``: none is)."""
+def may_have_pins(doc: etree._Element, class_values: list[str]) -> bool:
+    """Whether any entry of ``doc`` (whose ``class`` values are ``class_values``) can be marked
+    pinned (``False``: none is)."""
     text = str(_TEXT(doc))
-    values = CLASS_VALUES(doc) if class_values is None else class_values
-    words = " ".join([text, *map(str, values), *map(str, _TEST_IDS(doc))]).lower()
+    words = " ".join([text, *class_values, *map(str, _TEST_IDS(doc))]).lower()
     return any(word in words for word in _PIN_WORDS)
 
 
@@ -145,7 +145,7 @@ class EntryFacts:
 
     def __init__(self, doc: etree._Element) -> None:
         #: The page's ``class`` attribute values (engines are recognised by them too).
-        self.class_values: list[str] = [str(value) for value in CLASS_VALUES(doc)]
+        self.class_values: list[str] = [str(value) for value in _CLASS_VALUES(doc)]
         self.may_pin = may_have_pins(doc, self.class_values)
         self._known: dict[etree._Element, tuple[str | None, bool]] = {}
 

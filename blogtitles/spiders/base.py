@@ -275,14 +275,17 @@ class BlogTitlesSpider(scrapy.Spider):
         size = self.settings.getint("REDIS_START_URLS_BATCH_SIZE", 64)
         idle_since: float | None = None
         down_since: float | None = None
+        next_reconcile = 0.0  # reconcile reads every claim: once a second is plenty
         while True:
             await self._wait_for_scheduler_room(backlog)
             try:
                 batch = queue.claim(size)
                 waiting, claimed = (0, 0) if batch else queue.unfinished()
-                if not batch and claimed and (back := queue.reconcile(reclaim_after)):
-                    self.logger.warning("Put back %d blogs of a worker that did not finish", back)
-                    continue
+                if not batch and claimed and monotonic() >= next_reconcile:
+                    next_reconcile = monotonic() + 1.0
+                    if back := queue.reconcile(reclaim_after):
+                        self.logger.warning("Put back %d blogs of a dead worker", back)
+                        continue
             except RedisError as exc:
                 now = monotonic()
                 if down_since is None:
