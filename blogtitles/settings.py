@@ -219,6 +219,10 @@ BLOGTITLES_REDIS_IDLE_TIMEOUT = 30.0
 # A blog claimed this many seconds ago without an outcome belongs to a dead worker: put back.
 # Above the longest a blog can take (timeouts and retries: 2 minutes is ample by default).
 BLOGTITLES_REDIS_RECLAIM_AFTER = 120.0
+# Requests a worker moves to or from the shared scheduler queue in one round trip (pushes wait in
+# memory until then); what a worker holds is given back when it closes. 1: scrapy-redis's own
+# round trip per request.
+BLOGTITLES_REDIS_REQUEST_BATCH = 16
 # scrapy-redis's settings, as it names them: blogs claimed per round trip, the queue's key,
 # connection parameters (REDIS_PARAMS: redis-py keyword arguments).
 REDIS_START_URLS_BATCH_SIZE = 64

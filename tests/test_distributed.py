@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -286,3 +287,46 @@ def test_the_request_queue_names_the_spiders_callbacks_as_scrapy_does(redis: Red
     foreign = request.replace(callback=print)  # not a method of the spider: Scrapy's error
     with pytest.raises(ValueError, match="not an instance method"):
         queue.push(foreign)
+
+
+def test_the_request_queue_moves_requests_in_batches_and_gives_back_what_it_holds(
+    redis: RedisProcess,
+) -> None:
+    """Pushes wait in the worker until ``batch`` of them or the next pop; a pop takes a batch
+    (highest priority first); another worker sees what was sent; closing gives the rest back."""
+    from scrapy.utils.test import get_crawler
+    from scrapy_redis import picklecompat
+    from scrapy_redis.connection import get_redis
+
+    from blogtitles.distributed import RequestQueue
+    from blogtitles.spiders.blogs import BlogsSpider
+
+    crawler = get_crawler(BlogsSpider, {"BLOGTITLES_REDIS_REQUEST_BATCH": 4})
+    spider = BlogsSpider.from_crawler(crawler, urls="a.test")
+    server = get_redis(url=redis.url)
+    mine, other = (RequestQueue(server, spider, "test:batches", picklecompat) for _ in range(2))
+    mine.clear()
+
+    def request(k: int) -> Any:
+        return spider.index_request(f"https://b{k}.test/", "auto").replace(priority=k)
+
+    for k in range(3):
+        mine.push(request(k))
+    assert (server.zcard(mine.key), mine.held(), len(mine)) == (0, 3, 3)
+    mine.push(request(3))  # the 4th: the batch goes to Redis
+    assert (server.zcard(mine.key), mine.held()) == (4, 0)
+    mine.push(request(4))
+    assert mine.pop().url == "https://b4.test/"  # sent with the pop, taken back first
+    assert (server.zcard(mine.key), mine.held()) == (1, 3)  # b3, b2, b1 held; b0 in Redis
+    assert other.pop().url == "https://b0.test/"  # another worker takes what is in Redis
+    assert other.pop() is None
+    mine.push(request(9))
+    mine.give_back()
+    assert mine.held() == 0
+    assert [other.pop().url for _ in range(4)] == [  # popped ones first, as they were
+        "https://b3.test/",
+        "https://b2.test/",
+        "https://b1.test/",
+        "https://b9.test/",
+    ]
+    assert other.pop() is None and server.zcard(mine.key) == 0

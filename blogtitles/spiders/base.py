@@ -227,7 +227,8 @@ class BlogTitlesSpider(scrapy.Spider):
                 stats.inc_value(accounting.INPUTS_DUPLICATE)
                 self.logger.info("Duplicate input %s (%s): crawled once", entry.url, entry.source)
                 continue
-            await self._wait_for_scheduler_room(backlog)
+            if self.queue is None:  # (from Redis: checked once a batch, in _queued_entries)
+                await self._wait_for_scheduler_room(backlog)
             try:
                 render = entry.render or self.render_mode
                 if render == "always" and self.renderer == "none":
