@@ -10,8 +10,9 @@ SCRAPYD_STAMP := $(SCRAPYD_VENV)/.installed-$(shell cat requirements.txt require
 SPLASH_VENV   := .venv-splash
 SPLASH_STAMP  := $(SPLASH_VENV)/.installed-$(shell cat tools/splash/requirements.txt | cksum | cut -d' ' -f1)
 SPLASH_PORT  ?= 8050
-# Debian packages the tests' real servers need: Splash's Qt (on the system Python), Chromium, Redis.
-SYSTEM_PACKAGES := python3-venv python3-pyqt5 python3-pyqt5.qtwebkit python3-pyqt5.qtwebengine chromium redis-server
+# Debian packages the tests' real servers need: Splash's Qt (on the system Python), Chromium, Redis,
+# nginx (the benchmark's static copy of the farm).
+SYSTEM_PACKAGES := python3-venv python3-pyqt5 python3-pyqt5.qtwebkit python3-pyqt5.qtwebengine chromium redis-server nginx
 N      ?= 2
 REDIS_URL ?=
 BLOGS  ?= 200
@@ -86,7 +87,7 @@ scrapyd-stop:
 demo: venv
 	$(PY) -m blogtitles.farm.demo --blogs $(BLOGS) --latency $(LATENCY)
 
-test: venv scrapyd-venv splash-venv lint
+test: venv system-packages scrapyd-venv splash-venv lint
 	$(PY) -m pytest
 	$(PY) -m blogtitles.farm.accuracy
 
@@ -95,7 +96,7 @@ accuracy: venv
 
 # The benchmark (about 15 minutes; 21 with --memory-blogs 100000): BENCH_ARGS="--sizes 10,100 --reps 1" for a quick look;
 # --memory-blogs 100000 adds the memory run.
-bench: venv
+bench: venv system-packages
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 # Rendering's cost per backend (Splash, Chromium): seconds per page and memory (about a minute).

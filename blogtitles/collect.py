@@ -32,7 +32,8 @@ INCOMPLETE = 3
 
 def describe(status: QueueStatus) -> str:
     return (
-        f"enqueued {status.enqueued}: {status.outcomes} done, {status.waiting} waiting, "
+        f"enqueued {status.enqueued}{' (still loading)' if status.loading else ''}: "
+        f"{status.outcomes} done, {status.waiting} waiting, "
         f"{status.claimed} claimed by workers; {status.records} records in Redis"
         + ("; complete" if status.complete else "")
     )

@@ -13,9 +13,11 @@ not recorded twice.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from time import monotonic
 
 import scrapy
 from redis.exceptions import RedisError
@@ -23,7 +25,7 @@ from redis.exceptions import RedisError
 from blogtitles import errors
 from blogtitles.inputs import BlogInput, InputListError, open_blog_list
 from blogtitles.items import BlogRecord
-from blogtitles.redisqueue import BlogQueue
+from blogtitles.redisqueue import LOADING_TTL, BlogQueue
 from blogtitles.seen import SeenUrls
 
 
@@ -38,31 +40,49 @@ def invalid_reason(entry: BlogInput) -> str:
     return ""
 
 
-def enqueue(queue: BlogQueue, entries: Iterable[BlogInput], batch: int = 1000) -> dict[str, int]:
-    """Push ``entries``; counts by what became of them."""
+def enqueue(
+    queue: BlogQueue,
+    entries: Iterable[BlogInput],
+    batch: int = 1000,
+    on_queued: Callable[[], None] | None = None,
+) -> dict[str, int]:
+    """Push ``entries``; counts by what became of them. ``on_queued`` is called after each batch
+    pushed (workers may start on the first while the rest loads). While it runs, the queue is
+    marked as loading (renewed every 20 s), so that workers do not take a pause in the list
+    (a long run of invalid lines, a slow disk) for its end."""
     counts = {"queued": 0, "invalid": 0, "duplicate": 0}
     seen = SeenUrls()
     pending: list[BlogInput] = []
-    for entry in entries:
-        reason = invalid_reason(entry)
-        if reason:
-            message = f"input {entry.source}: {reason}"
-            record = BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
-            queue.deliver(entry.raw, record.__dict__, None)
-            queue.count_enqueued(1)
-            counts["invalid"] += 1
-        elif not seen.add(entry.url):
-            counts["duplicate"] += 1
-        else:
-            pending.append(entry)
-            if len(pending) >= batch:
-                counts["queued"] += queue.push(pending)
-                pending = []
-    counts["queued"] += queue.push(pending)
+    renew_at = 0.0
+    try:
+        for entry in entries:
+            if monotonic() >= renew_at:
+                queue.mark_loading()
+                renew_at = monotonic() + LOADING_TTL / 3
+            reason = invalid_reason(entry)
+            if reason:
+                message = f"input {entry.source}: {reason}"
+                record = BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
+                queue.deliver(entry.raw, record.__dict__, None)
+                queue.count_enqueued(1)
+                counts["invalid"] += 1
+            elif not seen.add(entry.url):
+                counts["duplicate"] += 1
+            else:
+                pending.append(entry)
+                if len(pending) >= batch:
+                    counts["queued"] += queue.push(pending)
+                    pending = []
+                    if on_queued is not None:
+                        on_queued()
+        counts["queued"] += queue.push(pending)
+    finally:
+        with contextlib.suppress(RedisError):  # else it expires by itself
+            queue.done_loading()
     return counts
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, on_queued: Callable[[], None] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m blogtitles.enqueue", description=__doc__)
     parser.add_argument("list", type=Path, help="blog list: text, CSV or OPML")
     parser.add_argument("--redis", required=True, help="Redis URL, e.g. redis://127.0.0.1:6379/0")
@@ -76,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         entries = open_blog_list(args.list, args.format)
         if args.fresh:
             queue.clear()
-        counts = enqueue(queue, entries)
+        counts = enqueue(queue, entries, on_queued=on_queued)
     except InputListError as exc:
         print(f"Cannot enqueue: {exc}", file=sys.stderr)
         return 1

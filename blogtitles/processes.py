@@ -1,11 +1,13 @@
 """Small helpers for the local servers the project starts (the farm, Redis, Splash, Scrapyd):
-a free loopback port, stopping a child process, whether a recorded PID still runs."""
+a free loopback port, stopping a child process, whether a recorded PID still runs, the CPU a
+process has used."""
 
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
+from pathlib import Path
 from typing import Any
 
 
@@ -35,3 +37,9 @@ def pid_alive(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process so far (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -9,6 +9,8 @@ Keys, for spider ``NAME`` (``blogs``), in the scrapy-redis naming scheme:
 - ``NAME:articles`` (a set): canonical article URLs of ``ok`` records (dedupe across workers);
 - ``NAME:records`` (a list): the records, JSON, drained by ``python -m blogtitles.collect``;
 - ``NAME:enqueued`` (a counter): entries the enqueue command accounted for;
+- ``NAME:loading`` (a flag, expiring): an enqueue is still reading its list; workers do not stop
+  while it is set;
 - ``NAME:requests`` and ``NAME:dupefilter``: scrapy-redis's scheduler queue and request filter,
   shared by the workers (see :mod:`blogtitles.distributed`).
 
@@ -74,6 +76,8 @@ return back
 """
 
 DELIVERED, ALREADY_RECORDED, DUPLICATE_ARTICLE = 1, 0, 2
+#: Seconds the loading flag lives without being renewed (an enqueue renews it at every batch).
+LOADING_TTL = 60
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,16 @@ class QueueStatus:
     claimed: int
     outcomes: int
     records: int
+    loading: bool = False
 
     @property
     def complete(self) -> bool:
-        return self.waiting == 0 and self.claimed == 0 and self.outcomes == self.enqueued
+        return (
+            not self.loading
+            and self.waiting == 0
+            and self.claimed == 0
+            and self.outcomes == self.enqueued
+        )
 
 
 class BlogQueue:
@@ -103,6 +113,7 @@ class BlogQueue:
         self.articles_key = f"{name}:articles"
         self.records_key = f"{name}:records"
         self.enqueued_key = f"{name}:enqueued"
+        self.loading_key = f"{name}:loading"
         # scrapy-redis's scheduler keys (SCHEDULER_QUEUE_KEY, SCHEDULER_DUPEFILTER_KEY defaults)
         self.requests_key = defaults.SCHEDULER_QUEUE_KEY % {"spider": name}
         self.dupefilter_key = defaults.SCHEDULER_DUPEFILTER_KEY % {"spider": name}
@@ -138,6 +149,14 @@ class BlogQueue:
                 pipe.execute()
         return len(payloads)
 
+    def mark_loading(self, seconds: int = LOADING_TTL) -> None:
+        """An enqueue is reading its list: workers wait for it (renewed at every batch; it
+        expires after ``seconds`` if the enqueue dies)."""
+        self.server.set(self.loading_key, 1, ex=seconds)
+
+    def done_loading(self) -> None:
+        self.server.delete(self.loading_key)
+
     def count_enqueued(self, n: int) -> None:
         """Count entries that end without being queued (an invalid line's record, a duplicate)."""
         if n:
@@ -154,6 +173,7 @@ class BlogQueue:
             self.articles_key,
             self.records_key,
             self.enqueued_key,
+            self.loading_key,
         )
 
     # -- workers ---------------------------------------------------------------------------------
@@ -180,13 +200,15 @@ class BlogQueue:
             pipe.hdel(self.claims_key, blog_key)
             pipe.execute()
 
-    def unfinished(self) -> tuple[int, int]:
-        """``(waiting, claimed)``: blogs in the queue, and taken by a worker without an outcome."""
+    def unfinished(self) -> tuple[int, int, bool]:
+        """``(waiting, claimed, loading)``: blogs in the queue, blogs taken by a worker without an
+        outcome, and whether an enqueue is still reading its list."""
         with self.server.pipeline(transaction=False) as pipe:
             pipe.llen(self.start_key)
             pipe.hlen(self.claims_key)
-            waiting, claimed = pipe.execute()
-        return int(waiting), int(claimed)
+            pipe.exists(self.loading_key)
+            waiting, claimed, loading = pipe.execute()
+        return int(waiting), int(claimed), bool(loading)
 
     # -- operators -------------------------------------------------------------------------------
 
@@ -203,8 +225,9 @@ class BlogQueue:
             pipe.hlen(self.claims_key)
             pipe.scard(self.outcomes_key)
             pipe.llen(self.records_key)
-            enqueued, waiting, claimed, outcomes, records = pipe.execute()
-        return QueueStatus(int(enqueued or 0), waiting, claimed, outcomes, records)
+            pipe.exists(self.loading_key)
+            enqueued, waiting, claimed, outcomes, records, loading = pipe.execute()
+        return QueueStatus(int(enqueued or 0), waiting, claimed, outcomes, records, bool(loading))
 
     def records(self, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Every queued record, oldest first, left in Redis (see :meth:`trim_records`)."""

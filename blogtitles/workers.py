@@ -2,13 +2,13 @@
 
 ``python -m blogtitles.workers --redis redis://127.0.0.1:6379/0 --jobs 2 blogs.txt [-- ARGS]``
 (``make workers N=2``; ``--local-redis`` starts Debian's redis-server on a free port for the
-run instead, its data under ``output/redis/``): ``python -m blogtitles.enqueue --fresh``, then N
-``scrapy crawl blogs -s BLOGTITLES_REDIS_URL=...`` processes (logs in
-``output/workers/worker-K.log``; ARGS go to each) that stop once every blog is done, then
-``python -m blogtitles.collect`` into ``output/titles.jsonl`` and ``.csv`` (or the ``-o`` files).
-On other machines, start more workers against the same Redis while this runs: they share the
-queue. Exit code: collect's (0 when every blog has its outcome), else the first failing
-worker's.
+run instead, its data under ``output/redis/``): ``python -m blogtitles.enqueue --fresh``; N
+``scrapy crawl blogs -s BLOGTITLES_REDIS_URL=...`` processes, started as soon as the first batch
+is queued (logs in ``output/workers/worker-K.log``; ARGS go to each), that stop once every blog
+is done; then ``python -m blogtitles.collect`` into ``output/titles.jsonl`` and ``.csv`` (or the
+``-o`` files). On other machines, start more workers against the same Redis while this runs:
+they share the queue. Exit code: 1 if the enqueue failed, else collect's (0 when every blog has
+its outcome), else the first failing worker's.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import argparse
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from blogtitles import collect, enqueue
@@ -58,22 +59,36 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Enqueue, run the workers to the end, collect."""
-    if enqueue.main(["--redis", args.redis, "--fresh", str(args.list)]) != 0:
-        return 1
+    """Enqueue (the workers start once the first batch is queued, while the rest loads), run the
+    workers to the end, collect."""
     args.logs.mkdir(parents=True, exist_ok=True)
+    queued, enqueued = threading.Event(), []
+
+    def load() -> None:
+        try:
+            argv = ["--redis", args.redis, "--fresh", str(args.list)]
+            enqueued.append(enqueue.main(argv, on_queued=queued.set))
+        finally:
+            queued.set()  # the whole list was smaller than a batch, or it failed
+
+    loader = threading.Thread(target=load, name="enqueue")
+    loader.start()
+    queued.wait()
+    if enqueued and enqueued[0] != 0:  # nothing queued: no workers
+        return 1
     workers = [
         subprocess.Popen(
             worker_command(args.redis, args.logs / f"worker-{k}.log", args.idle, args.crawl_args)
         )
         for k in range(1, args.jobs + 1)
     ]
+    loader.join()
     codes = [worker.wait() for worker in workers]
     for k, code in enumerate(codes, 1):
         print(f"worker {k}: exit code {code}, log {args.logs / f'worker-{k}.log'}")
     outputs = [option for path in args.output for option in ("-o", path)]
     collected = collect.main(["--redis", args.redis, *outputs])
-    return collected or next((code for code in codes if code), 0)
+    return enqueued[0] or collected or next((code for code in codes if code), 0)
 
 
 if __name__ == "__main__":

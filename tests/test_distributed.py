@@ -23,7 +23,8 @@ from blogtitles.inputs import iter_inline
 from blogtitles.localredis import RedisProcess
 from blogtitles.processes import free_port
 from blogtitles.redisqueue import ALREADY_RECORDED, DELIVERED, DUPLICATE_ARTICLE, BlogQueue
-from tests.conftest import FARM_SETTINGS, ROOT
+from blogtitles.workers import main as workers_main
+from tests.conftest import FARM_SETTINGS, ROOT, Farm
 
 pytestmark = pytest.mark.integration
 
@@ -330,3 +331,37 @@ def test_the_request_queue_moves_requests_in_batches_and_gives_back_what_it_hold
         "https://b9.test/",
     ]
     assert other.pop() is None and server.zcard(mine.key) == 0
+
+
+def test_make_workers_path_every_kind_of_blog_once(
+    redis: RedisProcess, farm: Farm, tmp_path: Path
+) -> None:
+    """``python -m blogtitles.workers`` (what ``make workers`` runs): enqueue with 2 workers
+    starting on its first batch, collect; the farm's list with every special kind and invalid
+    lines gives the records a single-process crawl gives."""
+    out = tmp_path / "titles.jsonl"
+    code = workers_main([
+        str(farm.list_file), "--redis", redis.url, "--jobs", "2", "--idle", "1",
+        "--logs", str(tmp_path / "logs"), "-o", str(out), "--", *FARM_SETTINGS,
+        "-s", "DOWNLOAD_TIMEOUT=2",
+    ])  # fmt: skip
+    assert code == 0
+    for k in (1, 2):
+        assert "every record delivered" in worker_summary(tmp_path / "logs" / f"worker-{k}.log")
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert check_records(records, farm.listing) == []
+
+
+def test_a_worker_waits_while_an_enqueue_is_loading(
+    redis: RedisProcess, queue: BlogQueue, tmp_path: Path
+) -> None:
+    """Nothing waiting or claimed, but a list still loading: not the end of the job."""
+    queue.mark_loading()
+    assert not queue.status().complete
+    worker = start_worker(redis.url, tmp_path / "w.log", "-s", "BLOGTITLES_REDIS_IDLE_TIMEOUT=1")
+    time.sleep(5)
+    assert worker.poll() is None
+    queue.done_loading()
+    worker.communicate(timeout=60)
+    assert worker.returncode == 0
+    assert queue.status().complete

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
-from blogtitles.processes import stop_process
+from blogtitles.processes import process_cpu, stop_process
 
 _READY_RE = re.compile(r"farm ready: port=(\d+) refused_port=(\d+)")
 
@@ -67,6 +67,10 @@ class FarmProcess:
 
     def url(self, host: str, path: str = "/") -> str:
         return f"http://{host}:{self.port}{path}"
+
+    def cpu(self) -> float:
+        """CPU seconds the farm has used so far."""
+        return process_cpu(self.process.pid) if self.process is not None else 0.0
 
     def stop(self) -> None:
         stop_process(self.process)

@@ -265,9 +265,10 @@ class BlogTitlesSpider(scrapy.Spider):
 
         With nothing left to claim, put back the claims of dead workers (older than
         ``BLOGTITLES_REDIS_RECLAIM_AFTER`` without an outcome), and stop once no blog is waiting
-        or claimed anywhere and none is in flight here, for ``BLOGTITLES_REDIS_IDLE_TIMEOUT``
-        seconds (0: never stop, wait for more). Redis going away is waited out up to the same
-        time, then the worker stops (what it holds is put back by the others or the collector).
+        or claimed anywhere, no enqueue is loading and none is in flight here, for
+        ``BLOGTITLES_REDIS_IDLE_TIMEOUT`` seconds (0: never stop, wait for more). Redis going
+        away is waited out up to the same time, then the worker stops (what it holds is put back
+        by the others or the collector).
         """
         stats = self.crawler.stats
         stats.set_value(accounting.REDIS_WORKER, True)
@@ -281,7 +282,7 @@ class BlogTitlesSpider(scrapy.Spider):
             await self._wait_for_scheduler_room(backlog)
             try:
                 batch = queue.claim(size)
-                waiting, claimed = (0, 0) if batch else queue.unfinished()
+                waiting, claimed, loading = (0, 0, False) if batch else queue.unfinished()
                 if not batch and claimed and monotonic() >= next_reconcile:
                     next_reconcile = monotonic() + 1.0
                     if back := queue.reconcile(reclaim_after):
@@ -307,7 +308,11 @@ class BlogTitlesSpider(scrapy.Spider):
                 for entry in batch:
                     yield entry
                 continue
-            done = waiting == 0 and claimed == 0 and not self.crawler.engine.downloader.active
+            done = (
+                waiting == claimed == 0
+                and not loading
+                and not self.crawler.engine.downloader.active
+            )
             now = monotonic()
             idle_since = (idle_since or now) if done else None
             if timeout > 0 and idle_since is not None and now - idle_since >= timeout:
