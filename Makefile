@@ -10,9 +10,8 @@ SCRAPYD_STAMP := $(SCRAPYD_VENV)/.installed-$(shell cat requirements.txt require
 SPLASH_VENV   := .venv-splash
 SPLASH_STAMP  := $(SPLASH_VENV)/.installed-$(shell cat tools/splash/requirements.txt | cksum | cut -d' ' -f1)
 SPLASH_PORT  ?= 8050
-# Debian packages the tests' real servers need: Splash's Qt (on the system Python), Chromium, Redis,
-# nginx (the benchmark's static copy of the farm).
-SYSTEM_PACKAGES := python3-venv python3-pyqt5 python3-pyqt5.qtwebkit python3-pyqt5.qtwebengine chromium redis-server nginx
+# Debian packages the tests' real servers need: Splash's Qt (on the system Python), Chromium, Redis.
+SYSTEM_PACKAGES := python3-venv python3-pyqt5 python3-pyqt5.qtwebkit python3-pyqt5.qtwebengine chromium redis-server
 N      ?= 2
 REDIS_URL ?=
 BLOGS  ?= 200

@@ -12,9 +12,8 @@ For each n and latency L, with the sample farm in its own process on 127.0.0.1:
   download handler but nothing else of the project (``bench/bare.py``): the peer-to-bare gap is
   Scrapy's own cost per page, the bare-to-scrapy gap what the project adds;
 - ``redis-1``, ``redis-2`` (with ``--distributed-blogs``): distributed mode end to end (enqueue,
-  N workers on one Redis, collect: ``python -m blogtitles.workers``). At L = 0 the pages come
-  from nginx serving a static copy of the farm's (``blogtitles/farm/static.py``: almost no CPU,
-  so the two cores go to the workers), then from the farm itself (about 0.3 ms of CPU a page).
+  N workers on one Redis, collect: ``python -m blogtitles.workers``), timed whole and at its
+  steady pace (blogs done a second from 10% to 90% done, read from Redis).
 
 Medians of R repetitions (min–max), wall time, CPU (user + system) and peak RSS of each client
 process (CPU from ``wait4``, with its children; RSS the largest ``VmHWM`` of the process tree), the
@@ -44,7 +43,6 @@ from redis.exceptions import RedisError
 from blogtitles.enqueue import enqueue
 from blogtitles.farm.listing import farm_listing
 from blogtitles.farm.process import FarmProcess
-from blogtitles.farm.static import StaticFarm
 from blogtitles.inputs import open_blog_list
 from blogtitles.localredis import RedisProcess
 from blogtitles.redisqueue import BlogQueue
@@ -52,7 +50,6 @@ from blogtitles.redisqueue import BlogQueue
 ROOT = Path(__file__).resolve().parent.parent
 RESOLVER = "TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver"
 CLIENTS = ("sequential", "peer", "scrapy", "scrapy-jobs")
-Server = FarmProcess | StaticFarm
 
 
 @dataclass
@@ -77,7 +74,6 @@ class Case:
     concurrency: int
     runs: list[Run] = field(default_factory=list)
     extrapolated: bool = False
-    server: str = "farm"  # what serves the pages: the farm, or "nginx" (its static copy)
 
     def median(self, name: str) -> float:
         return statistics.median(getattr(run, name) for run in self.runs)
@@ -119,7 +115,7 @@ def process_tree(pid: int) -> list[int]:
 
 def run_client(
     command: list[str],
-    farm: Server,
+    farm: FarmProcess,
     out: Path,
     log: Path,
     progress: Callable[[], int] | None = None,
@@ -213,7 +209,7 @@ def command_for(
 
 
 def measure(
-    client: str, n: int, farm: Server, latency: float, args: argparse.Namespace, work: Path
+    client: str, n: int, farm: FarmProcess, latency: float, args: argparse.Namespace, work: Path
 ) -> Case:
     case = Case(client, n, latency, args.concurrency)
     listing = farm_listing(
@@ -278,22 +274,18 @@ def cpu_cases(args: argparse.Namespace, work: Path) -> list[Case]:
 
 
 def distributed_cases(args: argparse.Namespace, work: Path) -> tuple[list[Case], float]:
-    """Issue 7: 1 and 2 workers on one Redis at L = 0, the pages served by nginx (a static copy
-    of the farm's, little CPU) then by the farm itself; 2 workers on 20,000 blogs at L; and the
+    """Issue 7: 1 and 2 workers on one Redis at L = 0, 2 workers on 20,000 blogs at L; and the
     Redis memory a queued blog takes (bytes)."""
     cases: list[Case] = []
     with RedisProcess(work / "redis") as redis:
         args.redis_url = redis.url
         n = args.cpu_pages // 2
-        servers: list[tuple[str, Server]] = [
-            ("nginx", StaticFarm(n, work / "nginx", blogs_per_host=args.blogs_per_host)),
-            ("farm", FarmProcess(n, 0.0, specials=False, blogs_per_host=args.blogs_per_host)),
-        ]
-        for name, server in servers:
-            with server as farm:
-                for client in ("redis-1", "redis-2"):
-                    cases.append(measure(client, n, farm, 0.0, args, work))
-                    cases[-1].server = name
+        with FarmProcess(
+            blogs=n, latency=0.0, specials=False, blogs_per_host=args.blogs_per_host
+        ) as farm:
+            cases += [
+                measure(client, n, farm, 0.0, args, work) for client in ("redis-1", "redis-2")
+            ]
         n = args.distributed_blogs
         with FarmProcess(
             blogs=n, latency=args.latency, specials=False, blogs_per_host=args.blogs_per_host,
@@ -360,9 +352,7 @@ def table(cases: list[Case]) -> list[dict[str, Any]]:
         )
         wall = case.median("wall")
         rows.append({
-            "client": case.client
-            + (" (extrapolated)" if case.extrapolated else "")
-            + (f" [{case.server}]" if case.server != "farm" else ""),
+            "client": case.client + (" (extrapolated)" if case.extrapolated else ""),
             "n": case.n,
             "latency": case.latency,
             "wall_s": wall,
@@ -443,19 +433,17 @@ def targets(rows: list[dict[str, Any]], args: argparse.Namespace) -> list[dict[s
             1.0,
             False,
         )
-    for server, suffix in (("nginx", " [nginx]"), ("farm", "")):
-        one, two = (find_row(rows, c + suffix, n, 0.0) for c in ("redis-1", "redis-2"))
-        if one is None or two is None:
-            continue
+    one, two = (find_row(rows, c, n, 0.0) for c in ("redis-1", "redis-2"))
+    if one is not None and two is not None:
         if one["steady_blogs_per_s"] and two["steady_blogs_per_s"]:
             check(
-                f"2 workers ÷ 1, steady blogs/s, {server} (≥, issue 7)",
+                "2 workers ÷ 1, steady blogs/s (≥, issue 7)",
                 two["steady_blogs_per_s"] / one["steady_blogs_per_s"],
                 1.7,
                 False,
             )
         check(
-            f"2 workers ÷ 1, whole job pages/s, {server} (≥, issue 7)",
+            "2 workers ÷ 1, whole job pages/s (≥, issue 7)",
             two["pages_per_s"] / one["pages_per_s"],
             1.7,
             False,

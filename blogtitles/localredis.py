@@ -16,12 +16,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
-from blogtitles.processes import free_port, stop_process
+from blogtitles.processes import LocalServer, free_port, stop_process
 
 
-class RedisProcess:
+class RedisProcess(LocalServer):
     """``with RedisProcess(folder) as redis: ... redis.url ...``; ``restart()`` keeps the data."""
 
     def __init__(self, folder: Path, port: int = 0) -> None:
@@ -63,14 +62,6 @@ class RedisProcess:
         self.stop()
         time.sleep(down_for)
         self.start()
-
-    def __enter__(self) -> RedisProcess:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: Any
-    ) -> None:
-        self.stop()
 
 
 PID_FILE = Path("output/redis/redis.pid")  # in the project folder, where make runs

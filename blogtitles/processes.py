@@ -8,7 +8,10 @@ import os
 import socket
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing import Self
 
 
 def free_port() -> int:
@@ -43,3 +46,21 @@ def process_cpu(pid: int) -> float:
     """User + system CPU seconds of a running process so far (``/proc/PID/stat``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class LocalServer:
+    """A server the project starts as a child process on 127.0.0.1: ``with Server(...) as
+    server:`` starts it and stops it (by its PID) at the end. Subclasses give ``start`` (which
+    returns the server) and ``stop``."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -6,14 +6,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from types import TracebackType
 
-from blogtitles.processes import process_cpu, stop_process
+from blogtitles.processes import LocalServer, process_cpu, stop_process
 
 _READY_RE = re.compile(r"farm ready: port=(\d+) refused_port=(\d+)")
 
 
-class FarmProcess:
+class FarmProcess(LocalServer):
     """``with FarmProcess(blogs=200, latency=0.1) as farm: ... farm.port ...``
 
     The farm listens on a free port of 127.0.0.1; it is stopped (by its PID) on exit.
@@ -76,14 +75,3 @@ class FarmProcess:
         stop_process(self.process)
         if self.process is not None and self.process.stdout is not None:
             self.process.stdout.close()
-
-    def __enter__(self) -> FarmProcess:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -19,9 +19,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from types import TracebackType
 
-from blogtitles.processes import free_port, pid_alive, stop_process
+from blogtitles.processes import LocalServer, free_port, pid_alive, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYTHON = ROOT / ".venv-splash" / "bin" / "python"
@@ -29,7 +28,7 @@ LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 STATE = ROOT / "output" / "splash"
 
 
-class SplashProcess:
+class SplashProcess(LocalServer):
     """Splash on ``127.0.0.1:port`` (a free one by default) while the ``with`` block runs."""
 
     def __init__(self, port: int = 0, state: Path = STATE, timeout: float = 60.0) -> None:
@@ -88,17 +87,6 @@ class SplashProcess:
 
     def stop(self) -> None:
         stop_process(self.process)
-
-    def __enter__(self) -> SplashProcess:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def start(port: int) -> None:
