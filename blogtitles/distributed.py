@@ -73,6 +73,9 @@ logger = logging.getLogger(__name__)
 
 #: Requests that could not be queued in Redis (their blogs are put back by reconcile).
 LOST_REQUESTS = accounting.PREFIX + "redis/requests_not_queued"
+#: Exchanges with the shared request queue (pushes sent, a batch popped), and those that found
+#: it empty.
+ROUND_TRIPS = accounting.PREFIX + "redis/request_round_trips"
 
 
 def is_distributed(settings: Any) -> bool:
@@ -152,6 +155,9 @@ class RequestQueue(PriorityQueue):
         results = pipe.execute()
         self._outgoing.clear()
         self._held.extend(results[-2])
+        self.spider.crawler.stats.inc_value(ROUND_TRIPS)
+        if not results[-2]:
+            self.spider.crawler.stats.inc_value(ROUND_TRIPS + "/empty")
 
     def give_back(self) -> None:
         """Put what this worker holds back in Redis (at closing)."""
