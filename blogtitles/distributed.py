@@ -110,7 +110,7 @@ class RequestQueue(PriorityQueue):
     batches and naming the spider's callbacks without a member scan.
 
     scrapy-redis makes a Redis round trip for every push and every pop: at zero latency that was
-    a quarter of a worker's time. Here pushes wait in memory (up to ``batch``) and go to Redis
+    a fifth of a worker's CPU. Here pushes wait in memory (up to ``batch``) and go to Redis
     with the next exchange, and a pop takes up to ``batch`` requests at once, in one
     ``MULTI``/``EXEC`` with the waiting pushes. What a worker holds is at most ``batch`` requests
     each way; it is given back to Redis when the worker closes. A worker killed with SIGKILL

@@ -76,7 +76,7 @@ return back
 """
 
 DELIVERED, ALREADY_RECORDED, DUPLICATE_ARTICLE = 1, 0, 2
-#: Seconds the loading flag lives without being renewed (an enqueue renews it at every batch).
+#: Seconds the loading flag lives without being renewed (an enqueue renews it every third of it).
 LOADING_TTL = 60
 
 
@@ -150,8 +150,8 @@ class BlogQueue:
         return len(payloads)
 
     def mark_loading(self, seconds: int = LOADING_TTL) -> None:
-        """An enqueue is reading its list: workers wait for it (renewed at every batch; it
-        expires after ``seconds`` if the enqueue dies)."""
+        """An enqueue is reading its list: workers wait for it (the enqueue renews it; it expires
+        ``seconds`` after the last renewal if the enqueue dies)."""
         self.server.set(self.loading_key, 1, ex=seconds)
 
     def done_loading(self) -> None:

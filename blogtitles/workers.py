@@ -65,10 +65,11 @@ def run(args: argparse.Namespace) -> int:
     queued, enqueued = threading.Event(), []
 
     def load() -> None:
+        code = 1  # unless the enqueue returns (a crash prints its traceback)
         try:
-            argv = ["--redis", args.redis, "--fresh", str(args.list)]
-            enqueued.append(enqueue.main(argv, on_queued=queued.set))
+            code = enqueue.main(["--redis", args.redis, "--fresh", str(args.list)], queued.set)
         finally:
+            enqueued.append(code)
             queued.set()  # the whole list was smaller than a batch, or it failed
 
     loader = threading.Thread(target=load, name="enqueue")
