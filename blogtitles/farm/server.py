@@ -226,16 +226,15 @@ class BlogFarm(Resource):
         if path == engines.feed_path(blog):
             content_type, xml = engines.feed_document(blog, origin)
             return Reply(body=xml.encode("utf-8"), headers={"Content-Type": content_type})
-        for post in blog.posts:
-            if path == engines.article_path(blog, post):
-                if blog.kind == "broken-article" and post is blog.newest:
-                    return Reply(
-                        status=500,
-                        body=b"<h1>Internal Server Error</h1>",
-                        headers={"Content-Type": "text/html"},
-                    )
-                page = engines.article_page(blog, post, origin)
-                return html_reply(page, engines.page_encoding(blog))
+        if (post := _post_at(blog, path)) is not None:
+            if blog.kind == "broken-article" and post is blog.newest:
+                return Reply(
+                    status=500,
+                    body=b"<h1>Internal Server Error</h1>",
+                    headers={"Content-Type": "text/html"},
+                )
+            page = engines.article_page(blog, post, origin)
+            return html_reply(page, engines.page_encoding(blog))
         if blog.kind == "redirect-loop" and path in ("/a/", "/b/"):
             return redirect(origin + ("/b/" if path == "/a/" else "/a/"), 302)
         return NOT_FOUND
@@ -261,10 +260,8 @@ class BlogFarm(Resource):
             return Reply(body=body, headers={"Content-Type": "application/json"})
         if rest == scripted.NEVER_PATH and blog.kind == "js-hang":
             return Reply(action="hang")
-        if blog.kind == "js-app":
-            for post in blog.posts:
-                if blog.base_path + rest == engines.article_path(blog, post):
-                    return html_reply(scripted.article_shell(blog, post))
+        if blog.kind == "js-app" and (post := _post_at(blog, blog.base_path + rest)) is not None:
+            return html_reply(scripted.article_shell(blog, post))
         return None
 
     def _send(self, request: Request, reply: Reply) -> None:
@@ -325,6 +322,11 @@ _CONTENT_TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".json": "application/json",
 }
+
+
+def _post_at(blog: Blog, path: str) -> Post | None:
+    """The post of ``blog`` whose article is at ``path``, if any."""
+    return next((post for post in blog.posts if engines.article_path(blog, post) == path), None)
 
 
 def static_reply(site: FixtureSite, path: str, port: int) -> Reply:
