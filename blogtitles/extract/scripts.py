@@ -14,16 +14,13 @@ from blogtitles.extract.html import parse_html
 
 _APP_IDS = ("app", "root", "__next", "__nuxt", "___gatsby", "svelte", "main-app", "application")
 # A cheap first test, true for few pages: an app root or a noscript element at all.
-_MARKERS = etree.XPath(
-    "//noscript | //body//*["
+_APP_ROOT = (
+    "//body//*["
     + " or ".join(f"@id='{name}'" for name in _APP_IDS)
     + " or @data-reactroot or @ng-app or @data-server-rendered]"
 )
-_EMPTY_APP_ROOT = etree.XPath(
-    "boolean(//body//*["
-    + " or ".join(f"@id='{name}'" for name in _APP_IDS)
-    + " or @data-reactroot or @ng-app or @data-server-rendered][not(*)][normalize-space()=''])"
-)
+_MARKERS = etree.XPath(f"//noscript | {_APP_ROOT}")
+_EMPTY_APP_ROOT = etree.XPath(f"boolean({_APP_ROOT}[not(*)][normalize-space()=''])")
 _SCRIPTS = etree.XPath("boolean(//script[@src or normalize-space()])")
 _OWN_TEXT = etree.XPath(
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
