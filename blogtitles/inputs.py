@@ -23,8 +23,9 @@ from w3lib.url import safe_url_string
 
 #: Input formats, as named by ``-a format=`` and detected from the file otherwise.
 FORMATS: Final = ("text", "csv", "opml")
-#: Values of the CSV ``render`` column (as ``-a render=``; empty: the crawl's own).
-RENDER_VALUES: Final = ("auto", "always", "never")
+#: Rendering modes: ``-a render=`` and the CSV ``render`` column (empty: the crawl's own);
+#: ``auto`` renders the pages that need it (see :mod:`blogtitles.render`).
+RENDER_MODES: Final = ("auto", "always", "never")
 
 MAX_URL_LENGTH: Final = 2048
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -254,8 +255,8 @@ def _iter_csv(path: Path, url_column: str) -> Iterator[BlogInput]:
                 continue
             entry = make_input(source, value)
             render = _cell(row, "render").lower()
-            if render and render not in RENDER_VALUES:
-                message = f"render column {render!r}: use {', '.join(RENDER_VALUES)} or leave empty"
+            if render and render not in RENDER_MODES:
+                message = f"render column {render!r}: use {', '.join(RENDER_MODES)} or leave empty"
                 entry = BlogInput(source, value, error=message)
             elif render:
                 entry = replace(entry, render=render)

@@ -27,6 +27,7 @@ import scrapy
 
 from blogtitles.addons import set_over
 from blogtitles.downloader import AiohttpHandler
+from blogtitles.inputs import RENDER_MODES
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
 RENDERERS: Final = ("none", "splash", "playwright")
-#: ``-a render=`` and the CSV ``render`` column: ``auto`` renders the pages that need it.
-RENDER_MODES: Final = ("auto", "always", "never")
 #: The download slot every render request shares (its concurrency: the render limit).
 RENDER_SLOT: Final = "render"
 #: Request meta key of a render request: the backend's name.
