@@ -222,12 +222,15 @@ class BlogTitlesSpider(scrapy.Spider):
                 message = f"input {entry.source}: {entry.error}"
                 yield BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
                 continue
-            # (From Redis, the enqueue deduplicated the list; a blog read again was put back.)
-            if self.queue is None and not seen.add(entry.url):
-                stats.inc_value(accounting.INPUTS_DUPLICATE)
-                self.logger.info("Duplicate input %s (%s): crawled once", entry.url, entry.source)
-                continue
-            if self.queue is None:  # (from Redis: checked once a batch, in _queued_entries)
+            # From Redis, the enqueue deduplicated the list (a blog read again was put back), and
+            # the scheduler's room is checked once a batch (in _queued_entries).
+            if self.queue is None:
+                if not seen.add(entry.url):
+                    stats.inc_value(accounting.INPUTS_DUPLICATE)
+                    self.logger.info(
+                        "Duplicate input %s (%s): crawled once", entry.url, entry.source
+                    )
+                    continue
                 await self._wait_for_scheduler_room(backlog)
             try:
                 render = entry.render or self.render_mode
