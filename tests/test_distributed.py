@@ -72,6 +72,23 @@ def collect(redis_url: str, out: Path, *extra: str) -> tuple[int, list[dict[str,
     return code, [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
 
+def finish_with_a_new_worker(
+    redis_url: str, tmp_path: Path, name: str
+) -> tuple[int, list[dict[str, str]]]:
+    """Start one more worker (log ``NAME.log``), let it finish the job, collect."""
+    worker = start_worker(redis_url, tmp_path / f"{name}.log")
+    worker.communicate(timeout=300)
+    assert worker.returncode == 0
+    return collect(redis_url, tmp_path / "titles.jsonl")
+
+
+def assert_every_blog_once(code: int, records: list[dict[str, str]], listing: list[Listed]) -> None:
+    """The job is complete, with one right record per blog of the big farm."""
+    assert code == 0
+    assert len(records) == BLOGS
+    assert check_records(records, listing) == []
+
+
 def wait_for_a_quarter_done(queue: BlogQueue) -> None:
     """Mid-crawl: until a quarter of the blogs have their outcome (a minute at most)."""
     deadline = time.monotonic() + 60
@@ -145,9 +162,7 @@ def test_two_workers_crawl_2000_blogs_each_exactly_once(
         _, stderr = worker.communicate(timeout=300)
         assert worker.returncode == 0, stderr[-2000:]
     code, records = collect(redis.url, tmp_path / "titles.jsonl")
-    assert code == 0
-    assert len(records) == BLOGS
-    assert check_records(records, listing) == []
+    assert_every_blog_once(code, records, listing)
     made = []
     for k in (1, 2):  # both did a share, through scrapy-redis's shared request queue
         stats = stats_of(tmp_path / f"w{k}.log")
@@ -177,9 +192,7 @@ def test_a_killed_workers_blogs_are_put_back_and_crawled_once(
     assert claimed_by_the_dead > 0
     assert "Put back" in (tmp_path / "survivor.log").read_text(encoding="utf-8")
     code, records = collect(redis.url, tmp_path / "titles.jsonl")
-    assert code == 0
-    assert len(records) == BLOGS
-    assert check_records(records, listing) == []
+    assert_every_blog_once(code, records, listing)
 
 
 def test_reconcile_by_the_collector_then_a_restarted_worker(
@@ -198,13 +211,8 @@ def test_reconcile_by_the_collector_then_a_restarted_worker(
     code, _ = collect(redis.url, tmp_path / "partial.jsonl", "--reconcile", "0")
     assert code == 3  # incomplete: blogs waiting again
     assert queue.status().claimed == 0
-    restarted = start_worker(redis.url, tmp_path / "restarted.log")
-    restarted.communicate(timeout=300)
-    assert restarted.returncode == 0
-    code, records = collect(redis.url, tmp_path / "titles.jsonl")
-    assert code == 0
-    assert len(records) == BLOGS
-    assert check_records(records, listing) == []
+    code, records = finish_with_a_new_worker(redis.url, tmp_path, "restarted")
+    assert_every_blog_once(code, records, listing)
 
 
 def test_a_worker_with_idle_timeout_0_waits_for_more(
@@ -254,13 +262,8 @@ def test_redis_restarted_mid_crawl_loses_nothing(
         code, records = collect(redis.url, tmp_path / "titles.jsonl")
         if code != 0:  # a worker stopped with blogs claimed: the operator's reconcile
             collect(redis.url, tmp_path / "partial.jsonl", "--reconcile", "0")
-            again = start_worker(redis.url, tmp_path / "again.log")
-            again.communicate(timeout=300)
-            assert again.returncode == 0
-            code, records = collect(redis.url, tmp_path / "titles.jsonl")
-    assert code == 0
-    assert len(records) == BLOGS
-    assert check_records(records, listing) == []
+            code, records = finish_with_a_new_worker(redis.url, tmp_path, "again")
+    assert_every_blog_once(code, records, listing)
 
 
 def test_the_request_queue_names_the_spiders_callbacks_as_scrapy_does(redis: RedisProcess) -> None:
