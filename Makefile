@@ -72,26 +72,26 @@ $(SPLASH_STAMP): tools/splash/requirements.txt | system-packages
 splash-venv: system-packages $(SPLASH_STAMP)
 
 splash: venv splash-venv
-	$(PY) tools/splash/local.py start $(SPLASH_PORT)
+	$(PY) -m tools.splash.local start $(SPLASH_PORT)
 
 splash-stop:
-	$(PY) tools/splash/local.py stop
+	$(PY) -m tools.splash.local stop
 
 scrapyd: venv scrapyd-venv
-	$(PY) tools/scrapyd_local.py
+	$(PY) -m tools.scrapyd_local
 
 scrapyd-stop:
-	$(PY) tools/scrapyd_local.py stop
+	$(PY) -m tools.scrapyd_local stop
 
 demo: venv
-	$(PY) -m blogtitles.farm.demo --blogs $(BLOGS) --latency $(LATENCY)
+	$(PY) -m farm.demo --blogs $(BLOGS) --latency $(LATENCY)
 
 test: venv system-packages scrapyd-venv splash-venv lint
 	$(PY) -m pytest
-	$(PY) -m blogtitles.farm.accuracy
+	$(PY) -m farm.accuracy
 
 accuracy: venv
-	$(PY) -m blogtitles.farm.accuracy --verbose
+	$(PY) -m farm.accuracy --verbose
 
 # The benchmark (about 15 minutes; 21 with --memory-blogs 100000): BENCH_ARGS="--sizes 10,100 --reps 1" for a quick look;
 # --memory-blogs 100000 adds the memory run.
@@ -111,7 +111,7 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 farm: venv
-	$(PY) -m blogtitles.farm --port $(PORT) --blogs $(BLOGS) --latency $(LATENCY) --list-file output/farm-blogs.txt
+	$(PY) -m farm --port $(PORT) --blogs $(BLOGS) --latency $(LATENCY) --list-file output/farm-blogs.txt
 
 # JOBS=N: the list split by host over N processes (python -m blogtitles.parallel), outputs merged
 # into output/titles.jsonl and .csv. CRAWL_ARGS go to every crawl (e.g. "-a urls_file=mine.txt").

@@ -18,7 +18,9 @@ import scrapy
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.http import Response, TextResponse
 
+from blogtitles import settings as project
 from blogtitles.extract import extract_title, find_first_article
+from farm.resolver import FARM_SETTINGS
 
 
 class BareSpider(scrapy.Spider):
@@ -61,18 +63,19 @@ def settings(out: str, concurrency: int) -> dict[str, Any]:
         "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
         "CONCURRENT_ITEMS": 1,
         "DOWNLOAD_HANDLERS": {
-            "http": "blogtitles.downloader.AiohttpHandler",
-            "https": "blogtitles.downloader.AiohttpHandler",
+            "http": "blogtitles.compat.downloader.AiohttpHandler",
+            "https": "blogtitles.compat.downloader.AiohttpHandler",
         },
-        "DOWNLOADER": "blogtitles.downloader.PoliteDownloader",
-        "TWISTED_DNS_RESOLVER": "blogtitles.farm.resolver.FarmResolver",
+        "DOWNLOADER": "blogtitles.compat.downloader.PoliteDownloader",
+        "TWISTED_DNS_RESOLVER": FARM_SETTINGS["TWISTED_DNS_RESOLVER"],
+        "BLOGTITLES_IDLE_CONNECTION_TIMEOUT": project.BLOGTITLES_IDLE_CONNECTION_TIMEOUT,
         "ROBOTSTXT_OBEY": False,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "DOWNLOADER_STATS": False,
         "LOG_LEVEL": "WARNING",
-        "LOG_FORMATTER": "blogtitles.lean.QuietLogFormatter",
-        "STATS_CLASS": "blogtitles.lean.PlainStatsCollector",
+        "LOG_FORMATTER": "blogtitles.extensions.QuietLogFormatter",
+        "STATS_CLASS": "blogtitles.compat.stats.PlainStatsCollector",
         "DOWNLOADER_MIDDLEWARES": off(
             [
                 "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware",

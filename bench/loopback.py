@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from blogtitles.farm.resolver import resolve_farm_name
+from farm.resolver import resolve_farm_name
 
 
 def to_loopback(url: str) -> tuple[str, str]:

@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from blogtitles.extract import extract_title, find_first_article
-from blogtitles.farm.resolver import resolve_farm_name
+from farm.resolver import resolve_farm_name
 
 
 class FarmResolver(AbstractResolver):

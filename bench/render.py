@@ -14,14 +14,15 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.run import RESOLVER, ROOT, process_tree
-from blogtitles.farm.listing import farm_listing
-from blogtitles.farm.process import FarmProcess
+from bench.run import ROOT, process_tree
+from blogtitles.runs.commandline import crawl_command
+from farm.listing import farm_listing
+from farm.process import FarmProcess
+from farm.resolver import FARM_SETTINGS
 from tools.splash.local import SplashProcess
 
 
@@ -53,12 +54,11 @@ def chromium_pids(crawl_pid: int) -> list[int]:
 
 
 def crawl(backend: list[str], list_file: Path, out: Path, sample: object) -> tuple[float, float]:
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "blogs", "-a", f"urls_file={list_file}",
-        "-a", "render=always", "-s", RESOLVER, "-s", "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True",
-        "-s", "BLOGTITLES_PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING", "-O", str(out),
-        *backend,
-    ]  # fmt: skip
+    settings = {**FARM_SETTINGS, "BLOGTITLES_PROGRESS_INTERVAL": 0, "LOG_LEVEL": "WARNING"}
+    command = crawl_command(
+        "-a", f"urls_file={list_file}", "-a", "render=always", *backend,
+        settings=settings, outputs=[out],
+    )  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     started, peak = time.monotonic(), 0.0
     process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)

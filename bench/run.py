@@ -40,15 +40,16 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from blogtitles.enqueue import enqueue
-from blogtitles.farm.listing import farm_listing
-from blogtitles.farm.process import FarmProcess
+from blogtitles.distributed.enqueue import enqueue
+from blogtitles.distributed.queue import BlogQueue
 from blogtitles.inputs import open_blog_list
-from blogtitles.localredis import RedisProcess
-from blogtitles.redisqueue import BlogQueue
+from blogtitles.runs.commandline import crawl_command, setting_args
+from farm.listing import farm_listing
+from farm.process import FarmProcess
+from farm.resolver import FARM_SETTINGS
+from tools.localredis import RedisProcess
 
 ROOT = Path(__file__).resolve().parent.parent
-RESOLVER = "TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver"
 CLIENTS = ("sequential", "peer", "scrapy", "scrapy-jobs")
 
 
@@ -186,10 +187,9 @@ def command_for(
         return [python, "-m", "bench.bare", str(list_file), str(out), str(concurrency)]
     if client == "scrapy-jobs":
         concurrency = max(1, concurrency // args.jobs)
-    crawl_args = [
-        "-a", f"urls_file={list_file}", "-s", RESOLVER, "-s", "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True",
-        "-s", f"CONCURRENT_REQUESTS={concurrency}", "-s", "BLOGTITLES_PROGRESS_INTERVAL=0",
-    ]  # fmt: skip
+    settings = {**FARM_SETTINGS, "CONCURRENT_REQUESTS": concurrency}
+    settings["BLOGTITLES_PROGRESS_INTERVAL"] = 0
+    crawl_args = ["-a", f"urls_file={list_file}", *setting_args(settings)]
     if client == "scrapy-jobs":
         return [
             python, "-m", "blogtitles.parallel", "--jobs", str(args.jobs),
@@ -202,10 +202,7 @@ def command_for(
             "--jobs", client.removeprefix("redis-"), "--idle", "0.5", "--logs", f"{log}.workers",
             "-o", str(out), "--", *worker_args,
         ]  # fmt: skip
-    return [
-        python, "-m", "scrapy", "crawl", "blogs", *crawl_args, "-s", f"LOG_FILE={log}.scrapy",
-        "-O", str(out),
-    ]  # fmt: skip
+    return crawl_command(*crawl_args, settings={"LOG_FILE": f"{log}.scrapy"}, outputs=[out])
 
 
 def measure(

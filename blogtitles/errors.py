@@ -1,7 +1,10 @@
-"""Error codes of a record, and the mapping from a failed download to one of them.
+"""Error codes of a record, the mapping from a failed download to one of them, the error record.
 
 Every record whose ``status`` is not ``"ok"`` carries one of these codes, plus ``http_<status>``
-for an HTTP error response (``http_404``, ``http_500``...).
+for an HTTP error response (``http_404``, ``http_500``...). Failures are told apart by their
+exception's type; only Scrapy's own bare ``IgnoreRequest`` (robots.txt, redirect loops, an
+inflated body over ``DOWNLOAD_MAXSIZE``) and its ``DownloadCancelledError`` (a body over
+``DOWNLOAD_MAXSIZE``) carry nothing but their message, so for those the message is read.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as tx_error
 from twisted.web.client import ResponseFailed
+
+from blogtitles.items import BlogRecord
 
 INVALID_URL: Final = "invalid_url"
 DNS_ERROR: Final = "dns_error"
@@ -67,16 +72,40 @@ ERROR_CODES: Final[dict[str, str]] = {
 }
 
 
+#: The stage of a blog an error record names (the start of its ``error`` message).
+INDEX: Final = "index page"
+FEED: Final = "feed"
+ARTICLE: Final = "article page"
+
+
+class ForbiddenAddress(IgnoreRequest):
+    """The address guard refused the request: its host is an internal address."""
+
+
+def error_record(
+    blog_url: str, code: str, stage: str, message: str, article_url: str = ""
+) -> BlogRecord:
+    """A record for a blog that ended in an error; ``stage`` says index, feed or article."""
+    return BlogRecord(
+        blog_url=blog_url, article_url=article_url, status=code, error=f"{stage}: {message}"
+    )
+
+
 def http_error_code(status: int) -> str:
     """The code of an HTTP error status: ``http_404``."""
     return f"http_{status}"
 
 
-def classify_failure(exc: BaseException) -> tuple[str, str]:
-    """Map the exception of a failed request to ``(code, message)``.
+def classify_failure(exc: BaseException, renderer: str = "") -> tuple[str, str]:
+    """Map the exception of a failed request to ``(code, message)``; of a request that went
+    through ``renderer``, with :func:`classify_render_failure`.
 
     The message is short and human-readable; the stage (index or article) is added by the caller.
     """
+    if renderer:
+        return classify_render_failure(exc, renderer)
+    if isinstance(exc, ForbiddenAddress):
+        return FORBIDDEN_ADDRESS, str(exc)
     if isinstance(exc, HttpError):
         status = exc.response.status
         return http_error_code(status), f"HTTP {status}"
@@ -95,8 +124,6 @@ def classify_failure(exc: BaseException) -> tuple[str, str]:
             return ROBOTS_FORBIDDEN, "forbidden by robots.txt"
         if "max redirections" in text:
             return TOO_MANY_REDIRECTS, "too many redirects (redirect loop?)"
-        if "address guard" in text:
-            return FORBIDDEN_ADDRESS, text
         if "DOWNLOAD_MAXSIZE" in text:  # a compressed body that inflates past the limit
             return TOO_LARGE, text.split(" because ", 1)[-1]
         return DOWNLOAD_ERROR, f"request ignored: {text}"

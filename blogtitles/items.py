@@ -1,9 +1,15 @@
-"""The record: one per input blog, whether its title was found or not."""
+"""The record: one per input blog, whether its title was found or not; and what makes two
+records the same (their canonical article URL), remembered compactly."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
+
+from itemadapter import ItemAdapter
+from w3lib.url import canonicalize_url
 
 #: ``status`` of a record whose title was found.
 STATUS_OK = "ok"
@@ -36,3 +42,42 @@ class BlogRecord:
 
 #: Column order of the CSV output (and of every feed), in one place.
 RECORD_FIELDS: list[str] = list(BlogRecord.__dataclass_fields__)
+
+
+def duplicate_key(item: Any) -> str | None:
+    """What two records must share to be duplicates: the canonical article URL of an ``ok``
+    record; ``None`` for an error record (each stands for its own input). Also used to merge
+    the outputs of several processes (:mod:`blogtitles.runs.merge`)."""
+    adapter = ItemAdapter(item)
+    if adapter["status"] != STATUS_OK:
+        return None
+    return canonicalize_url(adapter["article_url"])
+
+
+class SeenUrls:
+    """Remembers which URLs were seen (a million URLs: about 70 MB).
+
+    A 64-bit hash collision between two different URLs is possible but negligible: about one
+    chance in 10^7 for a million URLs.
+    """
+
+    def __init__(self) -> None:
+        self._hashes: set[int] = set()
+
+    def add(self, url: str) -> bool:
+        """Remember ``url``; ``False`` when it was seen before."""
+        key = self._key(url)
+        if key in self._hashes:
+            return False
+        self._hashes.add(key)
+        return True
+
+    def __contains__(self, url: str) -> bool:
+        return self._key(url) in self._hashes
+
+    @staticmethod
+    def _key(url: str) -> int:
+        return int.from_bytes(hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest())
+
+    def __len__(self) -> int:
+        return len(self._hashes)

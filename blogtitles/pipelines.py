@@ -12,12 +12,10 @@ from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
-from w3lib.url import canonicalize_url
 
 from blogtitles import accounting, errors
 from blogtitles.extract.html import clean_title
-from blogtitles.items import RECORD_FIELDS, STATUS_OK
-from blogtitles.seen import SeenUrls
+from blogtitles.items import RECORD_FIELDS, STATUS_OK, SeenUrls, duplicate_key
 
 if TYPE_CHECKING:
     from typing import Self
@@ -39,7 +37,7 @@ class _Pipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if cls.enabled_setting and not crawler.settings.getbool(cls.enabled_setting, True):
+        if cls.enabled_setting and not crawler.settings.getbool(cls.enabled_setting):
             raise NotConfigured(f"{cls.enabled_setting} is off")
         return cls(crawler.stats)
 
@@ -110,16 +108,6 @@ class CleanTitlePipeline(_Pipeline):
             if not adapter["title"] and adapter["status"] == STATUS_OK:
                 demote(adapter, errors.NO_TITLE, "title was empty once cleaned")
         return item
-
-
-def duplicate_key(item: Any) -> str | None:
-    """What two records must share to be duplicates: the canonical article URL of an ``ok``
-    record; ``None`` for an error record (each stands for its own input). Also used to merge
-    the outputs of several processes (:mod:`blogtitles.merge`)."""
-    adapter = ItemAdapter(item)
-    if adapter["status"] != STATUS_OK:
-        return None
-    return canonicalize_url(adapter["article_url"])
 
 
 class DedupeArticlePipeline(_Pipeline):

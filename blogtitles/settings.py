@@ -25,8 +25,8 @@ COMMANDS_MODULE = "blogtitles.commands"
 # Distributed: scrapy-redis's scheduler and filter when BLOGTITLES_REDIS_URL is set.
 ADDONS = {
     "blogtitles.addons.DefaultFeeds": 0,
-    "blogtitles.render.Rendering": 0,
-    "blogtitles.distributed.Distributed": 0,
+    "blogtitles.rendering.addon.Rendering": 0,
+    "blogtitles.distributed.addon.Distributed": 0,
 }
 
 # -- Identity and politeness ---------------------------------------------------------------------
@@ -38,14 +38,14 @@ ROBOTSTXT_OBEY = True
 # single site; here each host sees two or three requests in a row, so no delay is needed).
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Scrapy 2.19's downloader starts every queued request of a host at once under asyncio, past the
-# limit above; this one counts them as they start (see downloader.py).
-DOWNLOADER = "blogtitles.downloader.PoliteDownloader"
+# limit above; this one counts them as they start (see compat/downloader.py).
+DOWNLOADER = "blogtitles.compat.downloader.PoliteDownloader"
 # Scrapy's aiohttp handler (less CPU per page than its Twisted HTTP/1.1 one), on Scrapy's DNS
 # resolver, idle connections closed after BLOGTITLES_IDLE_CONNECTION_TIMEOUT seconds: a host's
 # few requests come within seconds, and thousands of idle connections would only hold memory.
 DOWNLOAD_HANDLERS = {
-    "http": "blogtitles.downloader.AiohttpHandler",
-    "https": "blogtitles.downloader.AiohttpHandler",
+    "http": "blogtitles.compat.downloader.AiohttpHandler",
+    "https": "blogtitles.compat.downloader.AiohttpHandler",
 }
 BLOGTITLES_IDLE_CONNECTION_TIMEOUT = 5.0
 DOWNLOAD_DELAY = 0
@@ -80,10 +80,10 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # whoever wrote the list. Turn on only for trusted lists or the local sample farm.
 BLOGTITLES_ALLOW_PRIVATE_ADDRESSES = False
 DOWNLOADER_MIDDLEWARES = {
-    "blogtitles.safety.AddressGuardMiddleware": 50,
-    # Scrapy's meta refresh redirects, skipping pages that do not mention "refresh" (lean.py).
+    "blogtitles.middlewares.AddressGuardMiddleware": 50,
+    # Scrapy's meta refresh redirects, skipping pages that never say "refresh" (middlewares.py).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "blogtitles.lean.QuickMetaRefreshMiddleware": 580,
+    "blogtitles.middlewares.QuickMetaRefreshMiddleware": 580,
     # Never drop a request as "offsite": a blog's newest article may live on another host
     # (a custom domain, a platform's CDN), and a dropped request would leave its blog without a
     # record. The spiders set no allowed_domains.
@@ -119,10 +119,10 @@ ITEM_PIPELINES = {
     "blogtitles.pipelines.ValidateRecordPipeline": 100,
     "blogtitles.pipelines.CleanTitlePipeline": 200,
     "blogtitles.pipelines.DedupeArticlePipeline": 300,
-    # Off unless -a since=last or BLOGTITLES_STATE_PATH: see blogtitles/state.py.
-    "blogtitles.state.IncrementalPipeline": 400,
-    # Off unless BLOGTITLES_REDIS_URL: each record to Redis, once per blog (distributed.py).
-    "blogtitles.distributed.RedisRecordPipeline": 900,
+    # Off unless -a since=last or BLOGTITLES_STATE_PATH: see blogtitles/runs/state.py.
+    "blogtitles.runs.state.IncrementalPipeline": 400,
+    # Off unless BLOGTITLES_REDIS_URL: each record to Redis, once per blog (distributed/).
+    "blogtitles.distributed.pipelines.RedisRecordPipeline": 900,
 }
 EXTENSIONS = {
     "blogtitles.extensions.CrawlSummary": 500,
@@ -131,19 +131,15 @@ EXTENSIONS = {
 }
 # `scrapy genspider -t blog NAME DOMAIN` makes a spider from blogtitles/templates/spiders/blog.tmpl.
 TEMPLATES_DIR = str(_Path(__file__).parent / "templates")
-# `scrapy check`: @blog_url takes the URL from an environment variable (see contracts.py).
-SPIDER_CONTRACTS = {"blogtitles.contracts.BlogUrlContract": 10}
+# `scrapy check`: @blog_url takes the URL from an environment variable (see spiders/contracts.py).
+SPIDER_CONTRACTS = {"blogtitles.spiders.contracts.BlogUrlContract": 10}
 
 # Resumable crawls (-s JOBDIR=...): the input list and the JSON Lines feed say what is left to do;
-# Scrapy's on-disk request queue is not used (it is unreliable after kill -9). See resume.py.
-SCHEDULER = "blogtitles.resume.InputDrivenScheduler"
+# Scrapy's on-disk request queue is not used (it is unreliable after kill -9). See runs/resume.py.
+SCHEDULER = "blogtitles.runs.resume.InputDrivenScheduler"
 
 # Expected duplicates and invalid records are counted in the summary; log them at INFO.
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
-# Per-page DEBUG lines ("Crawled", "Scraped") are not even built when LOG_LEVEL hides them.
-LOG_FORMATTER = "blogtitles.lean.QuietLogFormatter"
-# Scrapy's in-memory stats without its per-attribute deprecation shim (lean.py).
-STATS_CLASS = "blogtitles.lean.PlainStatsCollector"
 
 # Without -o/-O (nor FEEDS), every crawl writes both files under output/, replacing the previous
 # run's (applied by the DefaultFeeds add-on, so that -o writes only what it names).
@@ -159,10 +155,6 @@ FEED_EXPORTERS = {"csv": "blogtitles.exporters.SafeCsvItemExporter"}
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"
-# Per-page DEBUG lines ("Crawled", "Scraped") are not even built when LOG_LEVEL hides them.
-LOG_FORMATTER = "blogtitles.lean.QuietLogFormatter"
-# Scrapy's in-memory stats without its per-attribute deprecation shim (lean.py).
-STATS_CLASS = "blogtitles.lean.PlainStatsCollector"
 
 # -- blogtitles' own settings --------------------------------------------------------------------
 # The list read when neither -a urls_file nor -a urls is given.
@@ -170,12 +162,14 @@ BLOGTITLES_URLS_FILE = "blogs.txt"
 # Incremental runs: the SQLite state of the newest article per blog ("" = off, unless
 # -a since=last, which uses output/state.sqlite3).
 BLOGTITLES_STATE_PATH = ""
+# The state file of -a since=last when BLOGTITLES_STATE_PATH is empty.
+BLOGTITLES_SINCE_LAST_STATE_PATH = "output/state.sqlite3"
 # A TOML file of per-site selectors that win over every extraction signal ("" = none).
 BLOGTITLES_SITE_RULES = ""
 # start() pauses reading the list while this many requests wait in the scheduler (0: no limit).
 BLOGTITLES_START_BACKLOG = 1000
 
-# -- JavaScript-only blogs (see blogtitles/render.py and the README) ----------------------------
+# -- JavaScript-only blogs (see blogtitles/rendering/ and the README) ----------------------------
 # Who renders pages built by JavaScript: "none" (such blogs get a needs_javascript record),
 # "splash" (scrapy-splash; SPLASH_URL) or "playwright" (scrapy-playwright; Chromium).
 BLOGTITLES_RENDERER = "none"
@@ -208,7 +202,7 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
     ],
 }
 
-# -- Distributed mode (see blogtitles/distributed.py and the README) ---------------------------
+# -- Distributed mode (see blogtitles/distributed/ and the README) ---------------------------
 # A Redis URL turns it on: blogs come from the queue that `python -m blogtitles.enqueue` loads,
 # requests are shared in scrapy-redis's scheduler queue, records go to Redis (drained by
 # `python -m blogtitles.collect`), no default feed files.

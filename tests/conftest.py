@@ -13,18 +13,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
 
-from blogtitles.farm.listing import Listed, farm_listing
-from blogtitles.farm.process import FarmProcess
+from blogtitles import settings as project
+from blogtitles.runs.commandline import crawl_command, setting_args
+from farm.listing import Listed, farm_listing
+from farm.process import FarmProcess
+from farm.resolver import FARM_SETTINGS
 from tools.splash.local import PYTHON as SPLASH_PYTHON
 from tools.splash.local import SplashProcess
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-RESOLVER = "TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver"
+RESOLVER = f"TWISTED_DNS_RESOLVER={FARM_SETTINGS['TWISTED_DNS_RESOLVER']}"
 #: The farm is on 127.0.0.1: crawls of it switch the address guard off, explicitly.
 ALLOW_LOOPBACK = "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True"
-FARM_SETTINGS = ("-s", RESOLVER, "-s", ALLOW_LOOPBACK)
+#: The farm's settings as command-line arguments (for commands that pass them on to crawls).
+FARM_ARGS = tuple(setting_args(FARM_SETTINGS))
 FARM_BLOGS = 30
 
 
@@ -78,11 +85,31 @@ def run_scrapy(
     *args: str, cwd: Path = ROOT, timeout: float = 240, env: dict[str, str] | None = None
 ) -> CrawlResult:
     """Run the real command line (`python -m scrapy ...`) in a subprocess."""
+    return run_command([sys.executable, "-m", "scrapy", *args], cwd=cwd, timeout=timeout, env=env)
+
+
+def run_crawl(
+    *args: str,
+    cwd: Path = ROOT,
+    timeout: float = 240,
+    env: dict[str, str] | None = None,
+    settings: dict[str, object] | None = None,
+    spider: str = "blogs",
+) -> CrawlResult:
+    """``scrapy crawl SPIDER ARGS`` in a subprocess, its command line built as every crawl's."""
+    command = crawl_command(*args, spider=spider, settings=settings)
+    return run_command(command, cwd=cwd, timeout=timeout, env=env)
+
+
+def run_command(
+    command: list[str], cwd: Path = ROOT, timeout: float = 240, env: dict[str, str] | None = None
+) -> CrawlResult:
+    """Run ``command`` (a ``python -m scrapy`` line) in a subprocess, from ``cwd``."""
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     if cwd != ROOT:  # outside the project folder, name the settings module as Scrapyd does
         environ["SCRAPY_SETTINGS_MODULE"] = "blogtitles.settings"
     done = subprocess.run(
-        [sys.executable, "-m", "scrapy", *args],
+        command,
         cwd=cwd,
         env=environ,
         capture_output=True,
@@ -93,9 +120,18 @@ def run_scrapy(
     return CrawlResult(done.returncode, done.stdout, done.stderr, done.stderr)
 
 
+def project_crawler(
+    spidercls: type[Spider] | None = None, settings: dict[str, Any] | None = None
+) -> Crawler:
+    """A crawler (not started) with the project's settings, as ``scrapy crawl`` has them, and
+    ``settings`` over them: components read their defaults from ``settings.py`` only."""
+    values = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+    return get_crawler(spidercls, {**values, **(settings or {})})
+
+
 def farm_crawl_command(*args: str) -> list[str]:
     """The command line of ``scrapy crawl blogs ARGS`` against the farm (resolver, no guard)."""
-    return [sys.executable, "-m", "scrapy", "crawl", "blogs", *args, *FARM_SETTINGS]
+    return crawl_command(*args, settings=FARM_SETTINGS)
 
 
 def start_farm_crawl(*args: str, **popen: Any) -> subprocess.Popen[str]:
@@ -106,16 +142,8 @@ def start_farm_crawl(*args: str, **popen: Any) -> subprocess.Popen[str]:
 
 def crawl_farm(*args: str, timeout: float = 240, cwd: Path = ROOT) -> CrawlResult:
     """`scrapy crawl blogs` with the farm resolver and a short download timeout."""
-    return run_scrapy(
-        "crawl",
-        "blogs",
-        *FARM_SETTINGS,
-        "-s",
-        "DOWNLOAD_TIMEOUT=1",
-        *args,
-        timeout=timeout,
-        cwd=cwd,
-    )
+    settings = {**FARM_SETTINGS, "DOWNLOAD_TIMEOUT": 1}
+    return run_crawl(*args, settings=settings, timeout=timeout, cwd=cwd)
 
 
 def requests_per_blog(log: str) -> float:

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from blogtitles.farm.catalog import SPECIAL_KINDS
-from blogtitles.farm.fixtures import load_fixture_sites, same_url
-from blogtitles.farm.listing import check_records, farm_listing, record_key
-from blogtitles.farm.process import FarmProcess
 from blogtitles.inputs import normalize_blog_url
 from blogtitles.items import RECORD_FIELDS
-from blogtitles.safety import is_internal
-from tests.conftest import RESOLVER, Farm, crawl_farm, requests_per_blog, run_scrapy
+from blogtitles.middlewares import is_internal
+from farm.catalog import SPECIAL_KINDS
+from farm.fixtures import load_fixture_sites, same_url
+from farm.listing import check_records, farm_listing, record_key
+from farm.process import FarmProcess
+from tests.conftest import RESOLVER, Farm, crawl_farm, requests_per_blog, run_crawl, run_scrapy
 
 pytestmark = pytest.mark.integration
 
@@ -156,9 +156,7 @@ def test_blogs_txt_and_default_feeds_without_arguments(farm: Farm, tmp_path: Pat
 
 
 def test_missing_list_file_is_a_one_line_error(tmp_path: Path) -> None:
-    result = run_scrapy(
-        "crawl", "blogs", "-a", f"urls_file={tmp_path / 'nope.txt'}", "-O", str(tmp_path / "x.json")
-    )
+    result = run_crawl("-a", f"urls_file={tmp_path / 'nope.txt'}", "-O", str(tmp_path / "x.json"))
     assert result.returncode == 1
     assert f"Cannot start: blog list not found: {tmp_path / 'nope.txt'}" in result.stderr
     assert "Traceback" not in result.stderr
@@ -167,9 +165,7 @@ def test_missing_list_file_is_a_one_line_error(tmp_path: Path) -> None:
 def test_csv_without_url_column_stops_at_start(tmp_path: Path) -> None:
     list_file = tmp_path / "blogs.csv"
     list_file.write_text("name,homepage\nx,http://example.farm.test/\n")
-    result = run_scrapy(
-        "crawl", "blogs", "-a", f"urls_file={list_file}", "-O", str(tmp_path / "x.json")
-    )
+    result = run_crawl("-a", f"urls_file={list_file}", "-O", str(tmp_path / "x.json"))
     assert result.returncode == 1
     assert "has no 'url' column" in result.stderr
     assert "Traceback" not in result.stderr
@@ -323,9 +319,7 @@ def test_input_articles_skips_the_index(farm: Farm, tmp_path: Path) -> None:
 
 
 def test_bad_input_kind_is_a_one_line_error(tmp_path: Path) -> None:
-    result = run_scrapy(
-        "crawl", "blogs", "-a", "urls=a.test", "-a", "input=pages", "-O", str(tmp_path / "x.json")
-    )
+    result = run_crawl("-a", "urls=a.test", "-a", "input=pages", "-O", str(tmp_path / "x.json"))
     assert result.returncode == 1
     assert "Cannot start: -a input='pages': use one of blogs, articles" in result.stderr
     assert "Traceback" not in result.stderr
@@ -355,9 +349,7 @@ def test_site_rules_file_overrides_the_extractor(farm: Farm, tmp_path: Path) -> 
 def test_bad_site_rules_file_is_a_one_line_error(tmp_path: Path) -> None:
     rules = tmp_path / "rules.toml"
     rules.write_text('["x.test"]\narticle = "a[["\n')
-    result = run_scrapy(
-        "crawl",
-        "blogs",
+    result = run_crawl(
         "-a",
         "urls=a.test",
         "-s",
@@ -374,7 +366,7 @@ def test_address_guard_is_on_by_default(farm: Farm, tmp_path: Path) -> None:
     """Without the explicit switch, loopback and private addresses are refused after DNS."""
     out = tmp_path / "x.jsonl"
     urls = f"{farm.listing[0].line},http://127.0.0.1:{farm.port}/,http://169.254.169.254/latest/,http://[::1]:{farm.port}/"
-    result = run_scrapy("crawl", "blogs", "-a", f"urls={urls}", "-s", RESOLVER, "-O", str(out))
+    result = run_crawl("-a", f"urls={urls}", "-s", RESOLVER, "-O", str(out))
     assert result.returncode == 0, result.log[-2000:]
     records = result.records(out)
     assert len(records) == 4

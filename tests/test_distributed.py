@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,17 +13,19 @@ from typing import Any
 
 import pytest
 
-from blogtitles.collect import main as collect_main
-from blogtitles.enqueue import enqueue
-from blogtitles.enqueue import main as enqueue_main
-from blogtitles.farm.listing import Listed, check_records, farm_listing
-from blogtitles.farm.process import FarmProcess
+from blogtitles.distributed.collect import main as collect_main
+from blogtitles.distributed.enqueue import enqueue
+from blogtitles.distributed.enqueue import main as enqueue_main
+from blogtitles.distributed.queue import ALREADY_RECORDED, DELIVERED, DUPLICATE_ARTICLE, BlogQueue
+from blogtitles.distributed.workers import main as workers_main
 from blogtitles.inputs import iter_inline
-from blogtitles.localredis import RedisProcess
-from blogtitles.processes import free_port
-from blogtitles.redisqueue import ALREADY_RECORDED, DELIVERED, DUPLICATE_ARTICLE, BlogQueue
-from blogtitles.workers import main as workers_main
-from tests.conftest import FARM_SETTINGS, ROOT, Farm
+from blogtitles.runs.commandline import crawl_command
+from farm.listing import Listed, check_records, farm_listing
+from farm.process import FarmProcess
+from farm.resolver import FARM_SETTINGS
+from tests.conftest import FARM_ARGS, ROOT, Farm, project_crawler
+from tools.localredis import RedisProcess
+from tools.processes import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -58,11 +59,9 @@ def big_farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, l
 
 
 def start_worker(redis_url: str, log: Path, *settings: str) -> subprocess.Popen[str]:
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "blogs", *FARM_SETTINGS,
-        "-s", f"BLOGTITLES_REDIS_URL={redis_url}", "-s", "BLOGTITLES_REDIS_IDLE_TIMEOUT=2",
-        "-s", "DOWNLOAD_TIMEOUT=2", "-s", f"LOG_FILE={log}", *settings,
-    ]  # fmt: skip
+    worker = {"BLOGTITLES_REDIS_URL": redis_url, "BLOGTITLES_REDIS_IDLE_TIMEOUT": 2}
+    worker |= {"DOWNLOAD_TIMEOUT": 2, "LOG_FILE": log}
+    command = crawl_command(*settings, settings={**FARM_SETTINGS, **worker})
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(command, cwd=ROOT, env=env, text=True, stderr=subprocess.PIPE)
 
@@ -268,17 +267,17 @@ def test_redis_restarted_mid_crawl_loses_nothing(
 
 def test_the_request_queue_names_the_spiders_callbacks_as_scrapy_does(redis: RedisProcess) -> None:
     """``RequestQueue`` skips Scrapy's member scan; what comes back out of Redis is the same."""
-    from scrapy.utils.test import get_crawler
     from scrapy_redis import picklecompat
     from scrapy_redis.connection import get_redis
 
-    from blogtitles.distributed import RequestQueue
+    from blogtitles.compat.scrapy_redis import RequestQueue
+    from blogtitles.rendering import MODE
     from blogtitles.spiders.blogs import BlogsSpider
 
-    spider = BlogsSpider.from_crawler(get_crawler(BlogsSpider), urls="a.test")
+    spider = BlogsSpider.from_crawler(project_crawler(BlogsSpider), urls="a.test")
     queue = RequestQueue(get_redis(url=redis.url), spider, "test:requests", picklecompat)
     queue.clear()
-    request = spider.index_request("https://a.test/", "auto")
+    request = spider.index_request("https://a.test/", mode="never")
     queue.push(request)
     back = queue.pop()
     assert back.callback == spider.parse_index and back.errback == spider.index_failed
@@ -287,6 +286,7 @@ def test_the_request_queue_names_the_spiders_callbacks_as_scrapy_does(redis: Red
         request.cb_kwargs,
         request.priority,
     )
+    assert back.meta[MODE] == "never"  # the blog's rendering mode travels with its requests
     assert request.callback == spider.parse_index  # the request itself is left as it was
     foreign = request.replace(callback=print)  # not a method of the spider: Scrapy's error
     with pytest.raises(ValueError, match="not an instance method"):
@@ -298,21 +298,20 @@ def test_the_request_queue_moves_requests_in_batches_and_gives_back_what_it_hold
 ) -> None:
     """Pushes wait in the worker until ``batch`` of them or the next pop; a pop takes a batch
     (highest priority first); another worker sees what was sent; closing gives the rest back."""
-    from scrapy.utils.test import get_crawler
     from scrapy_redis import picklecompat
     from scrapy_redis.connection import get_redis
 
-    from blogtitles.distributed import RequestQueue
+    from blogtitles.compat.scrapy_redis import RequestQueue
     from blogtitles.spiders.blogs import BlogsSpider
 
-    crawler = get_crawler(BlogsSpider, {"BLOGTITLES_REDIS_REQUEST_BATCH": 4})
+    crawler = project_crawler(BlogsSpider, {"BLOGTITLES_REDIS_REQUEST_BATCH": 4})
     spider = BlogsSpider.from_crawler(crawler, urls="a.test")
     server = get_redis(url=redis.url)
     mine, other = (RequestQueue(server, spider, "test:batches", picklecompat) for _ in range(2))
     mine.clear()
 
     def request(k: int) -> Any:
-        return spider.index_request(f"https://b{k}.test/", "auto").replace(priority=k)
+        return spider.index_request(f"https://b{k}.test/").replace(priority=k)
 
     for k in range(3):
         mine.push(request(k))
@@ -345,7 +344,7 @@ def test_make_workers_path_every_kind_of_blog_once(
     out = tmp_path / "titles.jsonl"
     code = workers_main([
         str(farm.list_file), "--redis", redis.url, "--jobs", "2", "--idle", "1",
-        "--logs", str(tmp_path / "logs"), "-o", str(out), "--", *FARM_SETTINGS,
+        "--logs", str(tmp_path / "logs"), "-o", str(out), "--", *FARM_ARGS,
         "-s", "DOWNLOAD_TIMEOUT=2",
     ])  # fmt: skip
     assert code == 0

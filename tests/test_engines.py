@@ -1,4 +1,4 @@
-"""Pages built by real blog engines (tests/fixtures/engines): newest article, exact title, date.
+"""Pages built by real blog engines (farm/sites): newest article, exact title, date.
 
 Expected answers are in each fixture's expected.json, written by hand from the posts the
 generator was given (tools/fixtures/SPEC.md), not from the extractor's output.
@@ -10,8 +10,8 @@ import pytest
 
 from blogtitles.extract import analyze_index, extract_title
 from blogtitles.extract.feeds import looks_like_feed
-from blogtitles.farm.fixtures import FixtureSite, load_fixture_sites, same_url
 from blogtitles.pipelines import clean_title
+from farm.fixtures import FixtureSite, load_fixture_sites, same_url
 
 SITES = load_fixture_sites()
 IDS = [site.slug for site in SITES]

@@ -10,9 +10,9 @@ from blogtitles.extract import extract_title, find_first_article
 from blogtitles.extract.feeds import looks_like_feed
 from blogtitles.extract.links import is_article_candidate
 from blogtitles.extract.titles import strip_site_name
-from blogtitles.farm import engines
-from blogtitles.farm.catalog import ENGINES, make_blog
 from blogtitles.pipelines import clean_title
+from farm import engines
+from farm.catalog import ENGINES, make_blog
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ORIGIN = "http://blog.farm.test:8800"

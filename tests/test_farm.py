@@ -6,11 +6,11 @@ import urllib.request
 
 import pytest
 
-from blogtitles.farm import engines
-from blogtitles.farm.catalog import ENGINES, SPECIAL_KINDS, UNLISTED_KINDS, make_blog
-from blogtitles.farm.listing import check_records, farm_blogs, farm_listing, record_key
-from blogtitles.farm.resolver import resolve_farm_name
-from blogtitles.farm.server import BlogFarm
+from farm import engines
+from farm.catalog import ENGINES, SPECIAL_KINDS, UNLISTED_KINDS, make_blog
+from farm.listing import check_records, farm_blogs, farm_listing, record_key
+from farm.resolver import resolve_farm_name
+from farm.server import BlogFarm
 from tests.conftest import Farm
 
 ORIGIN = "http://x.farm.test:8800"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from blogtitles.farm import engines
-from blogtitles.farm.faults import FAULTS, FAULTS_PATH
-from blogtitles.farm.listing import farm_listing
-from blogtitles.farm.process import FarmProcess
+from farm import engines
+from farm.faults import FAULTS, FAULTS_PATH
+from farm.listing import farm_listing
+from farm.process import FarmProcess
 from tests.conftest import start_farm_crawl
 
 pytestmark = pytest.mark.integration

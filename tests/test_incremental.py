@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from blogtitles.farm.listing import farm_listing
-from blogtitles.farm.process import FarmProcess
+from farm.listing import farm_listing
+from farm.process import FarmProcess
 from tests.conftest import crawl_farm, start_farm_crawl
 
 pytestmark = pytest.mark.integration

@@ -7,9 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from blogtitles.farm.fixtures import load_fixture_sites, same_url
-from blogtitles.farm.process import FarmProcess
-from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT, Farm, requests_per_blog, run_scrapy
+from farm.fixtures import load_fixture_sites, same_url
+from farm.process import FarmProcess
+from tests.conftest import (
+    ALLOW_LOOPBACK,
+    FARM_SETTINGS,
+    RESOLVER,
+    ROOT,
+    Farm,
+    requests_per_blog,
+    run_crawl,
+    run_scrapy,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -26,6 +35,7 @@ def test_genspider_template_makes_a_working_spider(farm: Farm, tmp_path: Path) -
         ROOT / "blogtitles", project / "blogtitles", ignore=shutil.ignore_patterns("__pycache__")
     )
     shutil.copy(ROOT / "scrapy.cfg", project / "scrapy.cfg")
+    (project / "farm").symlink_to(ROOT / "farm")  # the farm resolver, for the crawl below
     env = {"PYTHONPATH": str(project)}
     made = run_scrapy("genspider", "-t", "blog", "myblog", "farm.test", cwd=project, env=env)
     assert made.returncode == 0, made.stderr
@@ -33,19 +43,15 @@ def test_genspider_template_makes_a_working_spider(farm: Farm, tmp_path: Path) -
     assert "class MyblogSpider(BlogTitlesSpider)" in spider_file.read_text()
     listed = farm.listing[1]
     out = tmp_path / "out.jsonl"
-    crawled = run_scrapy(
-        "crawl",
-        "myblog",
+    crawled = run_crawl(
         "-a",
         f"urls={listed.line}",
-        "-s",
-        RESOLVER,
-        "-s",
-        ALLOW_LOOPBACK,
         "-O",
         str(out),
+        settings=FARM_SETTINGS,
         cwd=project,
         env=env,
+        spider="myblog",
     )
     assert crawled.returncode == 0, crawled.stderr[-2000:]
     (record,) = crawled.records(out)
@@ -82,29 +88,20 @@ def test_example_platform_spider_needs_two_requests_a_blog(tmp_path: Path) -> No
     out = tmp_path / "out.jsonl"
     with FarmProcess(blogs=1, latency=0.0, specials=False, fixtures=True) as farm:
         url = site.index_url.replace(".fixtures.test/", f".fixtures.test:{farm.port}/")
-        crawled = run_scrapy(
-            "crawl",
-            "govuk_eleventy",
+        crawled = run_crawl(
             "-a",
             f"urls={url}",
-            "-s",
-            RESOLVER,
-            "-s",
-            ALLOW_LOOPBACK,
             "-O",
             str(out),
+            settings=FARM_SETTINGS,
+            spider="govuk_eleventy",
         )
-        generic = run_scrapy(
-            "crawl",
-            "blogs",
+        generic = run_crawl(
             "-a",
             f"urls={url}",
-            "-s",
-            RESOLVER,
-            "-s",
-            ALLOW_LOOPBACK,
             "-O",
             str(tmp_path / "g.jsonl"),
+            settings=FARM_SETTINGS,
         )
         article = site.newest_url.replace(".fixtures.test/", f".fixtures.test:{farm.port}/")
     assert crawled.returncode == 0, crawled.stderr[-2000:]

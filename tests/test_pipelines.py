@@ -10,7 +10,6 @@ import pytest
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.misc import build_from_crawler
-from scrapy.utils.test import get_crawler
 
 from blogtitles import accounting
 from blogtitles.exporters import SafeCsvItemExporter, defuse_formula
@@ -22,10 +21,11 @@ from blogtitles.pipelines import (
     clean_title,
 )
 from blogtitles.spiders.blogs import BlogsSpider
+from tests.conftest import project_crawler
 
 
 def pipeline(cls: type, **settings: object):
-    crawler = get_crawler(BlogsSpider, settings)
+    crawler = project_crawler(BlogsSpider, settings)
     return build_from_crawler(cls, crawler), crawler.stats
 
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from blogtitles.farm.listing import farm_listing
-from blogtitles.farm.process import FarmProcess
-from blogtitles.farm.server import LOAD_PATH
+from farm.listing import farm_listing
+from farm.process import FarmProcess
+from farm.server import LOAD_PATH
 from tests.conftest import ROOT, crawl_farm
 
 pytestmark = pytest.mark.integration
@@ -72,7 +72,7 @@ def test_at_most_two_requests_per_host_over_two_connections(
 def test_scrapy_default_downloader_passes_the_limit(
     shared_hosts: tuple[FarmProcess, Path], tmp_path: Path
 ) -> None:
-    """Why ``blogtitles.downloader.PoliteDownloader`` exists: when this fails, Scrapy counts
+    """Why ``blogtitles.compat.downloader.PoliteDownloader`` exists: when this fails, Scrapy counts
     requests before it starts them, and ``PoliteDownloader`` can go.
 
     Seen with Scrapy's Twisted handler, whose connection pool has no per-host cap. The project's

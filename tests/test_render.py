@@ -17,15 +17,14 @@ from scrapy.http import Request, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from blogtitles import errors
-from blogtitles.extract import analyze_index, extract_title
-from blogtitles.extract.scripts import page_looks_script_built
-from blogtitles.farm import engines, scripted
-from blogtitles.farm.catalog import SCRIPTED_KINDS, make_blog
-from blogtitles.farm.listing import Listed, check_records, farm_listing, scripted_listing
-from blogtitles.farm.process import FarmProcess
+from blogtitles.extract import analyze_index, extract_title, read_article
 from blogtitles.inputs import open_blog_list
-from blogtitles.processes import free_port
-from tests.conftest import FIXTURES, ROOT, CrawlResult, crawl_farm
+from farm import engines, scripted
+from farm.catalog import SCRIPTED_KINDS, make_blog
+from farm.listing import Listed, check_records, farm_listing, scripted_listing
+from farm.process import FarmProcess
+from tests.conftest import ROOT, CrawlResult, crawl_farm
+from tools.processes import free_port
 from tools.splash.local import SplashProcess
 
 ORIGIN = "http://js.farm.test:8000"
@@ -33,10 +32,15 @@ ORIGIN = "http://js.farm.test:8000"
 # -- the shell detector (pure) ------------------------------------------------------------------
 
 
+def looks_like_a_shell(page: str | bytes) -> bool:
+    """The extractor's script-shell check, from its one parse of the page."""
+    return read_article(page, "https://shell.test/post").script_built
+
+
 def test_no_page_of_a_real_engine_looks_script_built() -> None:
-    pages = sorted((FIXTURES / "engines").rglob("*.html"))
+    pages = sorted((ROOT / "farm" / "sites").rglob("*.html"))
     assert len(pages) > 100
-    assert [page for page in pages if page_looks_script_built(page.read_bytes())] == []
+    assert [page for page in pages if looks_like_a_shell(page.read_bytes())] == []
 
 
 @pytest.mark.parametrize("kind", SCRIPTED_KINDS)
@@ -60,14 +64,14 @@ def test_a_page_with_noscript_images_and_text_is_not_a_shell() -> None:
     page = engines.index_page(blog, ORIGIN).replace(
         "</body>", '<noscript><img src="/pixel.gif"></noscript><script src="/a.js"></script></body>'
     )
-    assert not page_looks_script_built(page)
+    assert not looks_like_a_shell(page)
     assert analyze_index(page, ORIGIN + "/").link is not None
 
 
 def test_an_empty_app_root_without_noscript_is_a_shell() -> None:
     page = '<html><body><div id="__next"></div><script src="/_next/main.js"></script></body></html>'
-    assert page_looks_script_built(page)
-    assert not page_looks_script_built("<html><body><p>Hello</p></body></html>")
+    assert looks_like_a_shell(page)
+    assert not looks_like_a_shell("<html><body><p>Hello</p></body></html>")
 
 
 # -- scrapy-splash on Scrapy 2.19: what the compatibility module is for --------------------------
@@ -82,12 +86,12 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_scrapy_splash_still_needs_the_compatibility_module() -> None:
     """When this fails, scrapy-splash imports on current Scrapy by itself: drop fix 1 of
-    ``blogtitles.splash_compat``."""
+    ``blogtitles.compat.splash``."""
     plain = _python("import scrapy_splash")
     assert plain.returncode != 0
     assert "canonicalize_url" in plain.stderr
     fixed = _python(
-        "from blogtitles.splash_compat import splash_request\n"
+        "from blogtitles.compat.splash import splash_request\n"
         "r = splash_request('http://x.test/', wait=0.5, timeout=9, extra={'proxy': 'http://p:1'})\n"
         "print(r.meta['splash']['slot_policy'], r.meta['splash']['args']['proxy'])"
     )

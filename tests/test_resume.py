@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from blogtitles.farm.listing import check_records, farm_listing
-from blogtitles.farm.process import FarmProcess
-from blogtitles.resume import read_done
+from blogtitles.runs.resume import read_done
+from farm.listing import check_records, farm_listing
+from farm.process import FarmProcess
 from tests.conftest import crawl_farm, start_farm_crawl
 
 pytestmark = pytest.mark.integration

@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from blogtitles.farm.listing import check_records
 from blogtitles.inputs import open_packaged_list
-from blogtitles.processes import free_port
+from farm.listing import check_records
 from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT, Farm
+from tools.processes import free_port
 
 pytestmark = pytest.mark.integration
 SCRAPYD_BIN = ROOT / ".venv-scrapyd" / "bin"
@@ -103,7 +103,12 @@ def scrapyd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scrapyd]:
         f"http_port = {port}\nusername = {USER}\npoll_interval = 0.5\n"
         "eggs_dir = eggs\nlogs_dir = logs\nitems_dir = items\ndbs_dir = dbs\n"
     )
-    env = {**os.environ, "SCRAPYD_PASSWORD": PASSWORD}
+    # The jobs crawl the farm, whose resolver is not in the egg (the farm is no part of the
+    # package): it is put on the jobs' path on its own, as an operator adds a plugin of theirs.
+    beside = root / "beside-the-egg"
+    beside.mkdir()
+    (beside / "farm").symlink_to(ROOT / "farm")
+    env = {**os.environ, "SCRAPYD_PASSWORD": PASSWORD, "PYTHONPATH": str(beside)}
     env.pop("SCRAPY_SETTINGS_MODULE", None)
     with (root / "scrapyd.out").open("wb") as out:
         process = subprocess.Popen(

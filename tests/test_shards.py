@@ -14,12 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blogtitles.farm.listing import check_records
 from blogtitles.inputs import BlogInput, InputListError, iter_inline
-from blogtitles.merge import main as merge_main
-from blogtitles.merge import merge
-from blogtitles.shards import Shard, shard_key
-from tests.conftest import FARM_SETTINGS, ROOT, Farm, run_scrapy
+from blogtitles.inputs.shards import Shard, shard_key
+from blogtitles.runs.merge import main as merge_main
+from blogtitles.runs.merge import merge
+from farm.listing import check_records
+from tests.conftest import FARM_ARGS, ROOT, Farm, run_crawl
 
 
 @pytest.mark.parametrize(
@@ -97,9 +97,7 @@ def test_merge_refuses_an_unknown_format_before_writing(tmp_path: Path) -> None:
 
 
 def test_bad_shard_argument_is_a_one_line_error(tmp_path: Path) -> None:
-    result = run_scrapy(
-        "crawl", "blogs", "-a", "urls=a.test", "-a", "shard=3/2", "-O", str(tmp_path / "x.json")
-    )
+    result = run_crawl("-a", "urls=a.test", "-a", "shard=3/2", "-O", str(tmp_path / "x.json"))
     assert result.returncode == 1
     assert "Cannot start: -a shard='3/2': K must be between 1 and N" in result.stderr
     assert "Traceback" not in result.stderr
@@ -114,7 +112,7 @@ def test_two_processes_split_the_farm_and_merge_to_every_record_once(
     command = [
         sys.executable, "-m", "blogtitles.parallel", "--jobs", "2", "--work", str(work),
         "-o", str(merged), "-o", str(tmp_path / "titles.csv"),
-        "--", "-a", f"urls_file={farm.list_file}", *FARM_SETTINGS, "-s", "DOWNLOAD_TIMEOUT=1",
+        "--", "-a", f"urls_file={farm.list_file}", *FARM_ARGS, "-s", "DOWNLOAD_TIMEOUT=1",
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(

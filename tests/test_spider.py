@@ -7,13 +7,14 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from blogtitles.farm import engines
-from blogtitles.farm.catalog import make_blog
 from blogtitles.items import BlogRecord
+from blogtitles.rendering import MODE
 from blogtitles.spiders.blogs import BlogsSpider
+from farm import engines
+from farm.catalog import make_blog
+from tests.conftest import project_crawler
 
 ORIGIN = "http://wp.farm.test:8800"
 BLOG = f"{ORIGIN}/"
@@ -21,7 +22,7 @@ BLOG = f"{ORIGIN}/"
 
 @pytest.fixture
 def spider() -> BlogsSpider:
-    crawler = get_crawler(BlogsSpider)
+    crawler = project_crawler(BlogsSpider)
     return BlogsSpider.from_crawler(crawler, urls=BLOG)
 
 
@@ -43,8 +44,8 @@ def test_index_yields_article_request_tied_to_the_blog(spider: BlogsSpider) -> N
         "blog_title": blog.name,
         "found_by": "microformats",
         "published": f"{blog.newest.published}T09:00:00+00:00",
-        "render": "auto",  # the blog's rendering choice travels with it
     }
+    assert request.meta[MODE] == "auto"  # the blog's rendering choice travels with it
     assert request.callback == spider.parse_article
     assert request.errback == spider.article_failed
     assert request.dont_filter
@@ -101,7 +102,7 @@ def test_extractor_bug_becomes_an_internal_error_record(
     def broken(_response: object, _blog_url: str) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(spider, "find_title", broken)
+    monkeypatch.setattr(spider, "read_article", broken)
     res = response(HtmlResponse, BLOG + "p", b"<html><h1>x</h1></html>", encoding="utf-8")
     record = spider.parse_article(res, blog_url=BLOG)
     assert (record.status, record.error) == ("internal_error", "article page: RuntimeError: boom")

@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from blogtitles.processes import pid_alive
+from tools.processes import pid_alive
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / "output" / "scrapyd"
@@ -84,7 +84,7 @@ def start() -> int:
     print("\nSchedule a crawl of the sample farm (offline; start it first with `make farm`):")
     print(f"  curl {auth} {URL}schedule.json -d project=blogtitles -d spider=blogs \\")
     print(f"       -d urls_file={ROOT}/output/farm-blogs.txt \\")
-    print("       -d setting=TWISTED_DNS_RESOLVER=blogtitles.farm.resolver.FarmResolver \\")
+    print("       -d setting=TWISTED_DNS_RESOLVER=farm.resolver.FarmResolver \\")
     print("       -d setting=BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True")
     print("or of real blogs (needs internet):")
     print(

@@ -12,9 +12,9 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from blogtitles import accounting
-from blogtitles.extract.rules import SiteRuleError
+from blogtitles.extract import SiteRuleError
 from blogtitles.inputs import InputListError
-from blogtitles.render import RenderConfigError
+from blogtitles.rendering import RenderConfigError
 
 logger = logging.getLogger(__name__)
 

@@ -1,20 +1,38 @@
 """Pure extraction: HTML (or a feed) and its URL in, a small result out. No Scrapy imports.
 
-The spider uses only these functions, so the heuristics behind them can grow without touching it:
+The spider imports only from here, so the heuristics behind these can grow without touching it:
 
-- :func:`analyze_index`: what a blog's index says (newest article, feed, doubt, blog name);
-  :func:`find_first_article` is its short form, the newest article's link only;
-- :func:`extract_title`: the article's title, date and blog name, from its page.
+- :func:`analyze_index`: what a blog's index says (newest article, feed, doubt, blog name, whether
+  it is a script-built shell); :func:`find_first_article` is its short form, the link only;
+- :func:`newest_feed_entry`: a feed's newest entry and its title; :func:`looks_like_feed`;
+- :func:`read_article`: the article's title, date and blog name, and whether the page is a
+  script-built shell, from one parse; :func:`extract_title` is its short form, the title only;
+- :class:`SiteRules`: per-site selectors that win over every signal.
 """
 
-from blogtitles.extract.links import ArticleLink, IndexPage, analyze_index, find_first_article
-from blogtitles.extract.titles import ArticleTitle, extract_title
+from blogtitles.extract.feeds import looks_like_feed
+from blogtitles.extract.links import (
+    ArticleLink,
+    IndexPage,
+    analyze_index,
+    find_first_article,
+    newest_feed_entry,
+)
+from blogtitles.extract.rules import SiteRule, SiteRuleError, SiteRules
+from blogtitles.extract.titles import ArticlePage, ArticleTitle, extract_title, read_article
 
 __all__ = [
     "ArticleLink",
+    "ArticlePage",
     "ArticleTitle",
     "IndexPage",
+    "SiteRule",
+    "SiteRuleError",
+    "SiteRules",
     "analyze_index",
     "extract_title",
     "find_first_article",
+    "looks_like_feed",
+    "newest_feed_entry",
+    "read_article",
 ]

@@ -1,4 +1,4 @@
-"""RSS/Atom feeds: recognise one, list its entries, name the blog (feedparser does the parsing)."""
+"""RSS/Atom feeds: recognise one, list its entries, name the blog (feedparser parses)."""
 
 from __future__ import annotations
 

@@ -324,3 +324,11 @@ def is_article_candidate(link: str, index_url: str, *, strict: bool = False) -> 
 def _bare_host(host: str | None) -> str:
     host = (host or "").lower()
     return host[4:] if host.startswith("www.") else host
+
+
+def newest_feed_entry(page: str | bytes, url: str, blog_url: str) -> tuple[ArticleLink | None, str]:
+    """The feed's newest entry (``None`` when the page is no feed, or has none) and its title."""
+    if not looks_like_feed(page):
+        return None, ""
+    entries, feed_title = read_feed(page, url)
+    return choose_entry(entries, "feed", blog_url)[0], feed_title

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from lxml import etree
 
-from blogtitles.extract.html import parse_html
-
 _APP_IDS = ("app", "root", "__next", "__nuxt", "___gatsby", "svelte", "main-app", "application")
 # A cheap first test, true for few pages: an app root or a noscript element at all.
 _APP_ROOT = (
@@ -40,9 +38,3 @@ def looks_script_built(doc: etree._Element) -> bool:
         return False
     noscript = any(element.tag == "noscript" for element in markers)
     return noscript or bool(_EMPTY_APP_ROOT(doc))
-
-
-def page_looks_script_built(page: str | bytes) -> bool:
-    """:func:`looks_script_built` of a page not parsed yet."""
-    doc = parse_html(page)
-    return doc is not None and looks_script_built(doc)

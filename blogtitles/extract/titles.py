@@ -77,24 +77,38 @@ class ArticleTitle:
     script_built: bool = False
 
 
-def extract_title(page: str | bytes, url: str, rule: SiteRule | None = None) -> ArticleTitle | None:
-    """The article's title (with date and blog name), or ``None`` when the page names none.
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    """What an article page says: its title (``None`` when it names none), and whether it is an
+    empty shell its scripts fill in (see :mod:`.scripts`), from one parse of the page."""
+
+    title: ArticleTitle | None
+    script_built: bool = False
+
+
+def read_article(page: str | bytes, url: str, rule: SiteRule | None = None) -> ArticlePage:
+    """The article's title (with date and blog name) and whether the page is a script shell.
 
     ``url`` is the page's address (kept for per-site rules); ``rule`` a per-site override.
     """
     doc = parse_html(page)
     if doc is None:
-        return None
+        return ArticlePage(None)
+    script_built = looks_script_built(doc)
     all_nodes = json_ld_nodes(doc)
     nodes = [node for node in all_nodes if node_types(node) & ARTICLE_TYPES]
     site_name = _site_name(doc, url, all_nodes)
     candidates = _candidates(doc, nodes, site_name, rule)
     chosen = choose_title(candidates, site_name)
     if chosen is None:
-        return None
-    return ArticleTitle(
-        chosen[1], chosen[0], _published(doc, nodes), site_name, looks_script_built(doc)
-    )
+        return ArticlePage(None, script_built)
+    title = ArticleTitle(chosen[1], chosen[0], _published(doc, nodes), site_name, script_built)
+    return ArticlePage(title, script_built)
+
+
+def extract_title(page: str | bytes, url: str, rule: SiteRule | None = None) -> ArticleTitle | None:
+    """The article's title (with date and blog name), or ``None`` when the page names none."""
+    return read_article(page, url, rule).title
 
 
 def _candidates(

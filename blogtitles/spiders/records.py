@@ -1,15 +1,10 @@
-"""Small helpers of the spiders: error records, and what counts as a readable page."""
+"""What counts as a readable page for the spiders' callbacks."""
 
 from __future__ import annotations
 
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
-from blogtitles.items import BlogRecord
-from blogtitles.render import rendered_by
-
-INDEX = "index page"
-FEED = "feed"
-ARTICLE = "article page"
+from blogtitles.rendering import rendered_by
 
 
 def is_document(response: Response) -> bool:
@@ -31,12 +26,3 @@ def not_html(response: Response) -> str:
     """The message of a ``not_html`` record."""
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or "none"
     return f"not an HTML page (Content-Type: {content_type})"
-
-
-def error_record(
-    blog_url: str, code: str, stage: str, message: str, article_url: str = ""
-) -> BlogRecord:
-    """A record for a blog that ended in an error; ``stage`` says index, feed or article."""
-    return BlogRecord(
-        blog_url=blog_url, article_url=article_url, status=code, error=f"{stage}: {message}"
-    )

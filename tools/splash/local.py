@@ -20,7 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from blogtitles.processes import LocalServer, free_port, pid_alive, stop_process
+from tools.processes import LocalServer, free_port, pid_alive, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PYTHON = ROOT / ".venv-splash" / "bin" / "python"

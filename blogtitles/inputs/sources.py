@@ -1,0 +1,163 @@
+"""The spider's source of blogs: one object it asks for entries, whatever they come from.
+
+- :class:`ListSource`: a list file (``-a urls_file``, ``BLOGTITLES_URLS_FILE``), the list packaged
+  with the project, or ``-a urls``; one process's shard of it (``-a shard``); with ``JOBDIR``,
+  without the blogs that have their record already (a resumed crawl, :mod:`blogtitles.runs.resume`).
+  Read lazily, pausing while the scheduler holds ``BLOGTITLES_START_BACKLOG`` requests.
+- In distributed mode (``BLOGTITLES_REDIS_URL``), batches claimed from Redis:
+  :class:`blogtitles.distributed.source.RedisSource` (imported only then, so a plain crawl never
+  imports ``redis``).
+
+A source counts every entry it reads (``blogtitles/inputs/read``) and the ones it drops on purpose
+(duplicates, done before), so that the end-of-run summary can add up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from scrapy import signals
+from scrapy.utils.conf import closest_scrapy_cfg
+
+from blogtitles import accounting
+from blogtitles.distributed.addon import is_distributed
+from blogtitles.inputs.readers import (
+    BlogInput,
+    InputListError,
+    iter_inline,
+    open_blog_list,
+    open_packaged_list,
+)
+from blogtitles.inputs.shards import WHOLE, Shard
+from blogtitles.items import SeenUrls
+from blogtitles.runs.resume import read_done, resumable_feeds
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class BlogSource(Protocol):
+    """What the spider iterates: entries to turn into a request or an ``invalid_url`` record."""
+
+    def entries(self) -> AsyncIterator[BlogInput]: ...
+
+
+def open_source(
+    crawler: Crawler,
+    *,
+    urls_file: str | None = None,
+    urls: str | None = None,
+    list_format: str | None = None,
+    shard: str = "",
+) -> BlogSource:
+    """The source the crawl's arguments and settings name; raises ``InputListError`` at once
+    when it cannot be read (a missing file, an unreachable Redis, arguments that do not fit)."""
+    if is_distributed(crawler.settings):
+        if shard or urls_file or urls is not None:
+            raise InputListError(
+                "with BLOGTITLES_REDIS_URL the blogs come from Redis: load them with "
+                "python -m blogtitles.enqueue, not -a urls_file/urls/shard"
+            )
+        from blogtitles.distributed.source import RedisSource
+
+        return RedisSource(crawler)
+    return ListSource(
+        crawler,
+        urls_file=urls_file,
+        urls=urls,
+        list_format=list_format,
+        shard=Shard.parse(shard) if shard else WHOLE,
+    )
+
+
+async def wait_for_scheduler_room(crawler: Crawler, backlog: int) -> None:
+    """Pause while the scheduler holds ``backlog`` requests or more (0: never pause)."""
+    scheduler = crawler.engine.scheduler if crawler.engine else None
+    if backlog > 0 and scheduler is not None and len(scheduler) >= backlog:  # type: ignore[arg-type]
+        crawler.stats.inc_value(accounting.START_PAUSES)
+        await crawler.signals.wait_for(signals.scheduler_empty)
+
+
+class ListSource:
+    """A list's entries, lazily, in list order: duplicates and blogs done before skipped
+    (counted), invalid lines passed on (they become ``invalid_url`` records)."""
+
+    def __init__(
+        self,
+        crawler: Crawler,
+        *,
+        urls_file: str | None = None,
+        urls: str | None = None,
+        list_format: str | None = None,
+        shard: Shard = WHOLE,
+    ) -> None:
+        self.crawler = crawler
+        self.urls_file, self.urls, self.list_format, self.shard = (
+            urls_file,
+            urls,
+            list_format,
+            shard,
+        )
+        self._entries = self._open()  # whole-list problems raise here, before the crawl
+        self._done_before = SeenUrls()
+        if crawler.settings.get("JOBDIR"):
+            self._done_before, count = read_done(resumable_feeds(crawler.settings))
+            if count:
+                logger.info("Resuming: %d blogs have their record already", count)
+        crawler.signals.connect(self.count, signal=signals.spider_opened)
+
+    def path(self) -> Path | None:
+        """The list file to read: ``-a urls_file``, else ``BLOGTITLES_URLS_FILE``.
+
+        A relative default is looked up in the working directory, then beside ``scrapy.cfg``;
+        ``None`` when it is in neither (under Scrapyd, say): the list packaged with the project
+        is read then.
+        """
+        if self.urls_file:
+            return Path(self.urls_file)
+        path = Path(self.crawler.settings.get("BLOGTITLES_URLS_FILE"))
+        if path.is_absolute() or path.exists():
+            return path
+        cfg = closest_scrapy_cfg()
+        beside_cfg = Path(cfg).parent / path if cfg else None
+        if beside_cfg is not None and beside_cfg.exists():
+            return beside_cfg
+        return None if path == Path("blogs.txt") else path
+
+    def _open(self) -> Iterator[BlogInput]:
+        if self.urls is not None:
+            entries = iter_inline(self.urls)
+        elif (path := self.path()) is None:
+            entries = open_packaged_list()
+        else:
+            entries = open_blog_list(path, self.list_format)
+        return self.shard.select(entries)
+
+    def count(self) -> None:
+        """Count the list up front (one streaming pass) so progress can show a total."""
+        total = sum(1 for _ in self._open())
+        self.crawler.stats.set_value(accounting.INPUTS_EXPECTED, total)
+        if total == 0:
+            logger.warning("The blog list is empty: nothing to crawl.")
+
+    async def entries(self) -> AsyncIterator[BlogInput]:
+        stats = self.crawler.stats
+        backlog = self.crawler.settings.getint("BLOGTITLES_START_BACKLOG")
+        seen = SeenUrls()
+        for entry in self._entries:
+            stats.inc_value(accounting.INPUTS_READ)
+            if (entry.url or entry.raw) in self._done_before:
+                stats.inc_value(accounting.INPUTS_DONE_BEFORE)
+                continue
+            if not entry.error:
+                if not seen.add(entry.url):
+                    stats.inc_value(accounting.INPUTS_DUPLICATE)
+                    logger.info("Duplicate input %s (%s): crawled once", entry.url, entry.source)
+                    continue
+                await wait_for_scheduler_room(self.crawler, backlog)
+            yield entry

@@ -1,0 +1,90 @@
+"""``python -m farm``: serve the sample blogs on 127.0.0.1 until stopped.
+
+Prints one line when ready: ``farm ready: port=P refused_port=R blogs=N list=PATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from pathlib import Path
+
+from farm.catalog import make_blog
+from farm.faults import FaultPlan
+from farm.fixtures import load_fixture_sites
+from farm.listing import farm_blogs, farm_listing
+from farm.server import BlogFarm, make_site
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m farm", description=__doc__)
+    parser.add_argument(
+        "--port", type=int, default=8800, help="port on 127.0.0.1 (0: any free one)"
+    )
+    parser.add_argument("--blogs", type=int, default=200, help="number of normal sample blogs")
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds before each answer")
+    parser.add_argument("--seed", type=int, default=1, help="seed of titles and dates")
+    parser.add_argument(
+        "--blogs-per-host", type=int, default=1, help="normal blogs sharing one host (default 1)"
+    )
+    parser.add_argument("--list-file", type=Path, help="write the blog list (one URL a line) here")
+    parser.add_argument(
+        "--no-specials", action="store_true", help="list only normal blogs (no failing ones)"
+    )
+    parser.add_argument(
+        "--faults", type=float, default=0.0, help="share of pages that fail (0 to 1; see faults.py)"
+    )
+    parser.add_argument("--fault-seed", type=int, default=1, help="seed of which pages fail, how")
+    parser.add_argument(
+        "--fixtures",
+        action="store_true",
+        help="also serve the real engines' fixture sites as <slug>.fixtures.test",
+    )
+    return parser.parse_args(argv)
+
+
+def closed_port() -> socket.socket:
+    """A socket bound on 127.0.0.1 but not listening: connecting to its port is refused."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    from twisted.internet import reactor
+
+    blogs = farm_blogs(args.blogs, args.seed, args.blogs_per_host)
+    farm = BlogFarm(blogs, args.latency, alias_target=make_blog(0, seed=args.seed))
+    if args.fixtures:
+        farm.serve_fixture_sites(load_fixture_sites())
+    if args.faults > 0:
+        farm.faults = FaultPlan(args.faults, args.fault_seed)
+    listener = reactor.listenTCP(args.port, make_site(farm), backlog=4096, interface="127.0.0.1")  # type: ignore[attr-defined]
+    port = listener.getHost().port
+    refused = closed_port()
+    refused_port = refused.getsockname()[1]
+    if args.list_file:
+        listing = farm_listing(
+            args.blogs,
+            port,
+            refused_port,
+            args.seed,
+            specials=not args.no_specials,
+            blogs_per_host=args.blogs_per_host,
+        )
+        args.list_file.write_text(
+            "".join(listed.line + "\n" for listed in listing), encoding="utf-8"
+        )
+    print(
+        f"farm ready: port={port} refused_port={refused_port} blogs={len(blogs)} "
+        f"latency={args.latency} list={args.list_file or '-'}",
+        flush=True,
+    )
+    reactor.run()  # type: ignore[attr-defined]
+    refused.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

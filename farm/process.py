@@ -1,0 +1,77 @@
+"""Run the farm in a child process (demo, tests, benchmark): start, wait until ready, stop."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tools.processes import LocalServer, process_cpu, stop_process
+
+_READY_RE = re.compile(r"farm ready: port=(\d+) refused_port=(\d+)")
+
+
+class FarmProcess(LocalServer):
+    """``with FarmProcess(blogs=200, latency=0.1) as farm: ... farm.port ...``
+
+    The farm listens on a free port of 127.0.0.1; it is stopped (by its PID) on exit.
+    """
+
+    def __init__(
+        self,
+        blogs: int = 200,
+        latency: float = 0.1,
+        list_file: Path | None = None,
+        *,
+        specials: bool = True,
+        fixtures: bool = False,
+        blogs_per_host: int = 1,
+        faults: float = 0.0,
+        fault_seed: int = 1,
+        port: int = 0,
+        seed: int = 1,
+        startup_timeout: float = 60.0,
+    ) -> None:
+        self.blogs, self.latency, self.list_file = blogs, latency, list_file
+        self.specials, self.seed, self.startup_timeout = specials, seed, startup_timeout
+        self.fixtures = fixtures
+        self.blogs_per_host = blogs_per_host
+        self.faults, self.fault_seed, self.requested_port = faults, fault_seed, port
+        self.port = self.refused_port = 0
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> FarmProcess:
+        command = [sys.executable, "-m", "farm", "--port", str(self.requested_port)]
+        command += ["--blogs", str(self.blogs)]
+        if self.faults:
+            command += ["--faults", str(self.faults), "--fault-seed", str(self.fault_seed)]
+        command += ["--latency", str(self.latency), "--seed", str(self.seed)]
+        command += ["--blogs-per-host", str(self.blogs_per_host)]
+        if self.list_file is not None:
+            command += ["--list-file", str(self.list_file)]
+        if not self.specials:
+            command.append("--no-specials")
+        if self.fixtures:
+            command.append("--fixtures")
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()  # the farm prints one line when it listens
+        match = _READY_RE.search(line)
+        if match is None:
+            self.stop()
+            raise RuntimeError(f"the farm did not start: {line!r}")
+        self.port, self.refused_port = int(match.group(1)), int(match.group(2))
+        return self
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def cpu(self) -> float:
+        """CPU seconds the farm has used so far."""
+        return process_cpu(self.process.pid) if self.process is not None else 0.0
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        if self.process is not None and self.process.stdout is not None:
+            self.process.stdout.close()
