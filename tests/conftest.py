@@ -26,7 +26,6 @@ from tools.splash.local import PYTHON as SPLASH_PYTHON
 from tools.splash.local import SplashProcess
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RESOLVER = f"TWISTED_DNS_RESOLVER={FARM_SETTINGS['TWISTED_DNS_RESOLVER']}"
 #: The farm is on 127.0.0.1: crawls of it switch the address guard off, explicitly.
 ALLOW_LOOPBACK = "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True"

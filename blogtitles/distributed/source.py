@@ -17,8 +17,8 @@ from scrapy.utils.asyncio import sleep
 
 from blogtitles import accounting
 from blogtitles.distributed.queue import BlogQueue
+from blogtitles.inputs.backlog import wait_for_scheduler_room
 from blogtitles.inputs.readers import BlogInput, InputListError
-from blogtitles.inputs.sources import wait_for_scheduler_room
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -24,6 +24,7 @@ from scrapy.utils.conf import closest_scrapy_cfg
 
 from blogtitles import accounting
 from blogtitles.distributed.addon import is_distributed
+from blogtitles.inputs.backlog import wait_for_scheduler_room
 from blogtitles.inputs.readers import (
     BlogInput,
     InputListError,
@@ -73,14 +74,6 @@ def open_source(
         list_format=list_format,
         shard=Shard.parse(shard) if shard else WHOLE,
     )
-
-
-async def wait_for_scheduler_room(crawler: Crawler, backlog: int) -> None:
-    """Pause while the scheduler holds ``backlog`` requests or more (0: never pause)."""
-    scheduler = crawler.engine.scheduler if crawler.engine else None
-    if backlog > 0 and scheduler is not None and len(scheduler) >= backlog:  # type: ignore[arg-type]
-        crawler.stats.inc_value(accounting.START_PAUSES)
-        await crawler.signals.wait_for(signals.scheduler_empty)
 
 
 class ListSource:
