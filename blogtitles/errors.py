@@ -91,6 +91,12 @@ def error_record(
     )
 
 
+def invalid_input_record(raw: str, source: str, reason: str) -> BlogRecord:
+    """The ``invalid_url`` record of a list entry (``source``: file and line) that cannot be
+    crawled; ``blog_url`` is the line as written."""
+    return BlogRecord(blog_url=raw, status=INVALID_URL, error=f"input {source}: {reason}")
+
+
 def http_error_code(status: int) -> str:
     """The code of an HTTP error status: ``http_404``."""
     return f"http_{status}"

@@ -25,7 +25,7 @@ from redis.exceptions import RedisError
 from blogtitles import errors
 from blogtitles.distributed.queue import LOADING_TTL, BlogQueue
 from blogtitles.inputs import BlogInput, InputListError, open_blog_list
-from blogtitles.items import BlogRecord, SeenUrls
+from blogtitles.items import SeenUrls
 
 
 def invalid_reason(entry: BlogInput) -> str:
@@ -60,8 +60,7 @@ def enqueue(
                 renew_at = monotonic() + LOADING_TTL / 3
             reason = invalid_reason(entry)
             if reason:
-                message = f"input {entry.source}: {reason}"
-                record = BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
+                record = errors.invalid_input_record(entry.raw, entry.source, reason)
                 queue.deliver(entry.raw, record.__dict__, None)
                 queue.count_enqueued(1)
                 counts["invalid"] += 1

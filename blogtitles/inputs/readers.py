@@ -168,7 +168,11 @@ def _read_head(path: Path, size: int = _SNIFF_BYTES) -> bytes:
         raise InputListError(f"cannot read blog list {path}: {exc.strerror or exc}") from None
 
 
-def open_packaged_list(name: str = "blogs.txt") -> Iterator[BlogInput]:
+#: The list shipped inside the package (and so inside a Scrapyd egg).
+PACKAGED_LIST: Final = "blogs.txt"
+
+
+def open_packaged_list(name: str = PACKAGED_LIST) -> Iterator[BlogInput]:
     """The list shipped inside the package (and so inside a Scrapyd egg), read as a resource."""
     resource = resources.files("blogtitles").joinpath(name)
     try:

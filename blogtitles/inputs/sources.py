@@ -26,6 +26,7 @@ from blogtitles import accounting
 from blogtitles.distributed.addon import is_distributed
 from blogtitles.inputs.backlog import wait_for_scheduler_room
 from blogtitles.inputs.readers import (
+    PACKAGED_LIST,
     BlogInput,
     InputListError,
     iter_inline,
@@ -120,7 +121,7 @@ class ListSource:
         beside_cfg = Path(cfg).parent / path if cfg else None
         if beside_cfg is not None and beside_cfg.exists():
             return beside_cfg
-        return None if path == Path("blogs.txt") else path
+        return None if path == Path(PACKAGED_LIST) else path
 
     def _open(self) -> Iterator[BlogInput]:
         if self.urls is not None:

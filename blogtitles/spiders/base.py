@@ -92,7 +92,7 @@ class BlogTitlesSpider(scrapy.Spider):
         except RenderConfigError as exc:
             raise InputListError(str(exc)) from None
         self.source_args = {"urls_file": urls_file, "urls": urls, "list_format": format or None}
-        self.source_args["shard"] = shard
+        self.source_args["shard"] = shard  # the source reads them: see from_crawler
         self.rules = SiteRules({})
 
     @classmethod
@@ -120,9 +120,9 @@ class BlogTitlesSpider(scrapy.Spider):
             yield self.first_step(entry)
 
     def first_step(self, entry: BlogInput) -> Outcome:
+        """The entry's first request, or its ``invalid_url`` record."""
         if entry.error:
-            message = f"input {entry.source}: {entry.error}"
-            return BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
+            return errors.invalid_input_record(entry.raw, entry.source, entry.error)
         mode = entry.render or self.render_mode
         try:
             if self.input_kind == "articles":
@@ -131,8 +131,7 @@ class BlogTitlesSpider(scrapy.Spider):
             else:
                 outcome = self.index_request(entry.url, mode=mode)
         except ValueError as exc:  # a URL Scrapy cannot request: never a crashed crawl
-            message = f"input {entry.source}: {exc}"
-            return BlogRecord(blog_url=entry.raw, status=errors.INVALID_URL, error=message)
+            return errors.invalid_input_record(entry.raw, entry.source, str(exc))
         if isinstance(outcome, scrapy.Request):
             self.crawler.stats.inc_value(accounting.BLOGS_FETCHED)
         return outcome
@@ -315,11 +314,7 @@ class BlogTitlesSpider(scrapy.Spider):
         return self.rendering.settle(response, record, ARTICLE, script_built=article.script_built)
 
     def _fallback(
-        self,
-        blog_url: str,
-        fallback: Mapping[str, str],
-        why: str,
-        via: Response | scrapy.Request,
+        self, blog_url: str, fallback: Mapping[str, str], why: str, via: Response | scrapy.Request
     ) -> Outcome:
         """After a feed that failed or said nothing: the index's own answer, marked as such."""
         if not fallback["fallback_url"]:
