@@ -322,11 +322,6 @@ def memory_case(args: argparse.Namespace, work: Path) -> Case:
         args.reps = reps
 
 
-def fmt_span(case: Case, name: str, unit: str = "s") -> str:
-    low, high = case.span(name)
-    return f"{case.median(name):.2f} {unit} ({low:.2f}–{high:.2f})"
-
-
 def table(cases: list[Case]) -> list[dict[str, Any]]:
     """One row per case, with the ratios the targets are stated in."""
     rows = []
