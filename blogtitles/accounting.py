@@ -23,6 +23,9 @@ DROPPED_UNCHANGED: Final = PREFIX + "dropped/unchanged"
 #: records that could not reach Redis (their blog stays claimed; reconcile puts it back).
 DROPPED_ALREADY_RECORDED: Final = PREFIX + "dropped/already_recorded"
 DROPPED_UNDELIVERED: Final = PREFIX + "dropped/undelivered"
+#: Parts of the list that could not be read (each has its ``invalid_list`` record): the run is
+#: not complete, whatever else adds up.
+INPUTS_UNREADABLE: Final = PREFIX + "inputs/unreadable"
 #: Inputs skipped on resume (JOBDIR): their record is in the feed from an earlier run.
 INPUTS_DONE_BEFORE: Final = PREFIX + "inputs/done_before"
 BALANCED: Final = PREFIX + "summary/balanced"
@@ -62,6 +65,8 @@ class Summary:
     #: those of the blogs it read; the job's accounting is the collector's.
     worker: bool = False
     redis_gave_up: bool = False
+    #: Parts of the list that could not be read (their inputs are lost).
+    unreadable: int = 0
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any]) -> Summary:
@@ -80,6 +85,7 @@ class Summary:
             rendered_pages=int(stats.get(RENDERED_PAGES, 0)),
             worker=bool(stats.get(REDIS_WORKER)),
             redis_gave_up=bool(stats.get(REDIS_GAVE_UP)),
+            unreadable=int(stats.get(INPUTS_UNREADABLE, 0)),
             records={
                 key[len(RECORDS_PREFIX) :]: int(value)
                 for key, value in stats.items()
@@ -126,7 +132,9 @@ class Summary:
         if self.worker:
             return self.undelivered == 0 and not self.redis_gave_up
         complete = self.inputs_expected is None or self.inputs_expected == self.inputs_read
-        return complete and self.accounted == self.inputs_read
+        # An invalid record was dropped (its blog has none), or the list broke off: lost inputs.
+        lost = self.invalid_records + self.unreadable
+        return complete and not lost and self.accounted == self.inputs_read
 
     def lines(self) -> list[str]:
         """The summary as human-readable lines (logged at the end of the crawl)."""
@@ -145,6 +153,8 @@ class Summary:
                 ("recorded by another worker", str(self.already_recorded)),
                 ("undelivered (Redis down)", str(self.undelivered)),
             ]
+        if self.unreadable:
+            rows.append(("unreadable parts of the list", f"{self.unreadable} (see invalid_list)"))
         verdict = "adds up" if self.balanced else "DOES NOT ADD UP"
         if self.worker:
             verdict = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -29,7 +29,11 @@ from twisted.web.client import ResponseFailed
 
 from blogtitles.items import BlogRecord
 
+if TYPE_CHECKING:
+    from blogtitles.inputs import BlogInput
+
 INVALID_URL: Final = "invalid_url"
+INVALID_LIST: Final = "invalid_list"
 DNS_ERROR: Final = "dns_error"
 CONNECTION_REFUSED: Final = "connection_refused"
 TIMEOUT: Final = "timeout"
@@ -51,6 +55,8 @@ INTERNAL_ERROR: Final = "internal_error"
 #: Every fixed code with a one-line meaning (README's table is built from the same words).
 ERROR_CODES: Final[dict[str, str]] = {
     INVALID_URL: "the input line is not a usable http(s) URL",
+    INVALID_LIST: "the list itself could not be read here (OPML cut short, a broken CSV row); "
+    "what it held is lost: the run exits with 1",
     DNS_ERROR: "the host name does not resolve",
     CONNECTION_REFUSED: "nothing listens on the host and port",
     TIMEOUT: "no complete answer within DOWNLOAD_TIMEOUT (after retries)",
@@ -91,10 +97,13 @@ def error_record(
     )
 
 
-def invalid_input_record(raw: str, source: str, reason: str) -> BlogRecord:
-    """The ``invalid_url`` record of a list entry (``source``: file and line) that cannot be
-    crawled; ``blog_url`` is the line as written."""
-    return BlogRecord(blog_url=raw, status=INVALID_URL, error=f"input {source}: {reason}")
+def invalid_input_record(entry: BlogInput, reason: str = "") -> BlogRecord:
+    """The ``invalid_url`` record of a list entry that cannot be crawled (``reason``, else the
+    entry's own error), ``blog_url`` the line as written; ``invalid_list`` where the list itself
+    could not be read (``blog_url``: where)."""
+    code = INVALID_LIST if entry.unreadable else INVALID_URL
+    message = f"input {entry.source}: {reason or entry.error}"
+    return BlogRecord(blog_url=entry.raw, status=code, error=message)
 
 
 def http_error_code(status: int) -> str:

@@ -16,6 +16,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from blogtitles import accounting, errors
 from blogtitles.extract.html import clean_title
 from blogtitles.items import RECORD_FIELDS, STATUS_OK, SeenUrls, duplicate_key
+from blogtitles.runs.resume import read_done, resumable_feeds
 
 if TYPE_CHECKING:
     from typing import Self
@@ -96,13 +97,16 @@ def demote(adapter: ItemAdapter, code: str, message: str) -> None:
 
 
 class CleanTitlePipeline(_Pipeline):
-    """Tidy titles: HTML entities decoded, invisible and control characters removed, white space
-    collapsed, Unicode normalised to NFC (kept, never transliterated)."""
+    """Tidy titles and blog titles: HTML entities decoded, format characters (Unicode category
+    Cf: zero-width and bidi controls) and control characters removed, white space collapsed,
+    Unicode normalised to NFC (kept, never transliterated)."""
 
     enabled_setting = "BLOGTITLES_CLEAN_TITLE_ENABLED"
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        if adapter.get("blog_title"):
+            adapter["blog_title"] = clean_title(adapter["blog_title"])
         if adapter.get("title"):
             adapter["title"] = clean_title(adapter["title"])
             if not adapter["title"] and adapter["status"] == STATUS_OK:
@@ -123,6 +127,16 @@ class DedupeArticlePipeline(_Pipeline):
     def __init__(self, stats: StatsCollector) -> None:
         super().__init__(stats)
         self._seen = SeenUrls()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """With ``JOBDIR`` (a resumed crawl), the articles of the records already in the run's
+        journal count as seen: a blog that shares one with a blog done before gets no record."""
+        pipeline = super().from_crawler(crawler)
+        if crawler.settings.get("JOBDIR"):
+            feeds = resumable_feeds(crawler.settings, warn=False)  # the source warned already
+            pipeline._seen = read_done(feeds).articles
+        return pipeline
 
     def process_item(self, item: Any) -> Any:
         canonical = duplicate_key(item)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
+import unicodedata
 from dataclasses import asdict
 
 import pytest
@@ -88,6 +90,28 @@ def test_clean_title(raw: str, clean: str) -> None:
     assert clean_title(raw) == clean
 
 
+@pytest.mark.parametrize(
+    "control",
+    ["\u202e", "\u202a", "\u202b", "\u202c", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069"],
+)
+def test_bidi_controls_leave_titles_and_blog_titles(control: str) -> None:
+    """A title that would show reversed ("txt.exe" as "exe.txt") reads as written."""
+    clean, _ = pipeline(CleanTitlePipeline)
+    record = ok_record(title=f"Invoice {control}txt.exe", blog_title=f"{control}Blog")
+    clean.process_item(record)
+    assert (record.title, record.blog_title) == ("Invoice txt.exe", "Blog")
+
+
+def test_every_format_character_of_this_python_is_removed() -> None:
+    """The table of format characters (category Cf) holds every one ``unicodedata`` knows."""
+    kept = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) == "Cf" and clean_title(f"a{chr(code)}b") != "ab"
+    ]
+    assert kept == []
+
+
 def test_clean_pipeline_demotes_a_title_that_cleans_to_nothing() -> None:
     clean, _ = pipeline(CleanTitlePipeline)
     record = clean.process_item(ok_record(title="\u200b\u200d"))
@@ -160,13 +184,13 @@ def test_summary_adds_up() -> None:
         accounting.INPUTS_EXPECTED: 10,
         accounting.INPUTS_DUPLICATE: 1,
         accounting.DROPPED_DUPLICATE: 1,
-        accounting.DROPPED_INVALID: 1,
         accounting.RECORDS_PREFIX + "ok": 5,
         accounting.RECORDS_PREFIX + "timeout": 2,
+        accounting.RECORDS_PREFIX + "invalid_url": 1,
     }
     summary = accounting.Summary.from_stats(stats)
     assert summary.balanced
-    assert summary.errors == {"timeout": 2}
+    assert summary.errors == {"invalid_url": 1, "timeout": 2}
     assert any("adds up" in line for line in summary.lines())
 
 
@@ -182,6 +206,26 @@ def test_summary_does_not_add_up(key: str, delta: int) -> None:
     stats = {accounting.INPUTS_READ: 3, accounting.INPUTS_EXPECTED: 3}
     stats[accounting.RECORDS_PREFIX + "ok"] = 3
     stats[key] += delta
+    summary = accounting.Summary.from_stats(stats)
+    assert not summary.balanced
+    assert "DOES NOT ADD UP" in summary.lines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("lost", "record"),
+    [
+        (accounting.DROPPED_INVALID, "ok"),  # a record dropped as invalid: its blog has none
+        (accounting.INPUTS_UNREADABLE, "invalid_list"),  # the list broke off there
+    ],
+)
+def test_summary_never_adds_up_with_a_lost_input(lost: str, record: str) -> None:
+    """Every entry is counted somewhere, yet an input was lost: the verdict says so."""
+    stats = {accounting.INPUTS_READ: 3, accounting.INPUTS_EXPECTED: 3, lost: 1}
+    stats[accounting.RECORDS_PREFIX + "ok"] = 2
+    if lost == accounting.INPUTS_UNREADABLE:
+        stats[accounting.RECORDS_PREFIX + record] = 1
+    summary = accounting.Summary.from_stats(stats)
+    assert summary.accounted == 3
     summary = accounting.Summary.from_stats(stats)
     assert not summary.balanced
     assert "DOES NOT ADD UP" in summary.lines()[-1]

@@ -49,7 +49,7 @@ def enqueue(
     pushed (workers may start on the first while the rest loads). While it runs, the queue is
     marked as loading (renewed every 20 s), so that workers do not take a pause in the list
     (a long run of invalid lines, a slow disk) for its end."""
-    counts = {"queued": 0, "invalid": 0, "duplicate": 0}
+    counts = {"queued": 0, "invalid": 0, "duplicate": 0, "unreadable": 0}
     seen = SeenUrls()
     pending: list[BlogInput] = []
     renew_at = 0.0
@@ -60,10 +60,10 @@ def enqueue(
                 renew_at = monotonic() + LOADING_TTL / 3
             reason = invalid_reason(entry)
             if reason:
-                record = errors.invalid_input_record(entry.raw, entry.source, reason)
+                record = errors.invalid_input_record(entry, reason)
                 queue.deliver(entry.raw, record.__dict__, None)
                 queue.count_enqueued(1)
-                counts["invalid"] += 1
+                counts["unreadable" if entry.unreadable else "invalid"] += 1
             elif not seen.add(entry.url):
                 counts["duplicate"] += 1
             else:
@@ -105,6 +105,9 @@ def main(argv: list[str] | None = None, on_queued: Callable[[], None] | None = N
         f"Enqueued {counts['queued']} blogs on {queue.start_key}; {counts['invalid']} invalid "
         f"lines recorded as errors; {counts['duplicate']} duplicate lines skipped"
     )
+    if counts["unreadable"]:  # recorded as invalid_list; what the list held there is lost
+        print("Part of the list could not be read: see the invalid_list record", file=sys.stderr)
+        return 1
     return 0
 
 

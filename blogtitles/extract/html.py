@@ -15,7 +15,15 @@ from w3lib.url import url_query_cleaner
 _SPACE_RE = re.compile(r"\s+")
 # Zero-width and invisible format characters that sneak into titles (ZWSP, ZWNJ, ZWJ, WJ, BOM,
 # soft hyphen); bidirectional marks too. Other Unicode is kept as written.
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061-\u2064\ufeff]")
+#: Unicode's format characters (category Cf, as of Unicode 15): invisible, and some reorder
+#: what is shown (the bidi controls U+202A-U+202E, U+2066-U+2069). A test checks the table
+#: against the running Python's ``unicodedata``.
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _BASE_HREF = etree.XPath("//head/base/@href")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -28,11 +28,15 @@ FORMATS: Final = ("text", "csv", "opml")
 RENDER_MODES: Final = ("auto", "always", "never")
 
 MAX_URL_LENGTH: Final = 2048
+#: The longest list line read whole (bytes); the rest of a longer line is skipped unread, so
+#: memory stays flat whatever a line's length (a blog URL is at most MAX_URL_LENGTH).
+MAX_LINE_BYTES: Final = 64 * 1024
+#: The most of an invalid line a record echoes (characters), marked as cut beyond that.
+MAX_ECHO: Final = 2048
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _PORT_AFTER_COLON_RE = re.compile(r"^[A-Za-z0-9.-]+:\d+(?:[/?#]|$)")
 _HOST_RE = re.compile(r"^[A-Za-z0-9._~%!$&'()*+,;=:\[\]-]+$")
 _SNIFF_BYTES: Final = 4096
-_PROLOGUE_BYTES: Final = 1024 * 1024  # a DTD is at the top; entity declarations live only there
 _INLINE_COMMENT_RE = re.compile(r"\s#")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _SPACE_RE = re.compile(r"\s")  # str.isspace()'s characters (both use Py_UNICODE_ISSPACE)
@@ -59,6 +63,18 @@ class BlogInput:
     url: str = ""
     error: str = ""
     render: str = ""
+    #: The list itself could not be read here (OPML cut short, an unparseable CSV row): not a
+    #: bad URL but a lost part of the list, which the crawl must not call complete.
+    unreadable: bool = False
+
+
+def echo(raw: str, length: int | None = None) -> str:
+    """``raw`` as a record may show it: at most :data:`MAX_ECHO` characters, marked when cut
+    (``length``: the whole line's, when only its start was read)."""
+    length = len(raw) if length is None else length
+    if length <= MAX_ECHO and len(raw) <= MAX_ECHO:
+        return raw
+    return f"{raw[:MAX_ECHO]}… [cut: {length} characters in all]"
 
 
 def normalize_blog_url(raw: str) -> str:
@@ -105,11 +121,17 @@ def normalize_blog_url(raw: str) -> str:
 
 
 def make_input(source: str, raw: str) -> BlogInput:
-    """Build the :class:`BlogInput` of one raw value, valid or not."""
+    """Build the :class:`BlogInput` of one raw value, valid or not (an invalid one's ``raw`` is
+    cut to :data:`MAX_ECHO` characters)."""
     try:
         return BlogInput(source=source, raw=raw, url=normalize_blog_url(raw))
     except InvalidBlogUrlError as exc:
-        return BlogInput(source=source, raw=raw, error=str(exc))
+        return BlogInput(source=source, raw=echo(raw), error=str(exc))
+
+
+def unreadable(source: str, why: str) -> BlogInput:
+    """The entry that stands for a part of the list that could not be read (at ``source``)."""
+    return BlogInput(source=source, raw=source, error=why, unreadable=True)
 
 
 def iter_inline(urls: str | Iterable[str]) -> Iterator[BlogInput]:
@@ -153,8 +175,7 @@ def open_blog_list(path: str | Path, fmt: str | None = None) -> Iterator[BlogInp
         url_column = _csv_url_column(path)
         return _iter_csv(path, url_column)
     if fmt == "opml":
-        if b"<!ENTITY" in _read_head(path, _PROLOGUE_BYTES):
-            raise InputListError(f"OPML {path} declares XML entities: refused (entity expansion)")
+        _refuse_dtd(path)
         return _iter_opml(path)
     _read_head(path)  # readable?
     return _iter_text(path)
@@ -188,13 +209,30 @@ def _iter_text(path: Path) -> Iterator[BlogInput]:
         yield from _iter_text_lines(handle, path.name)
 
 
-def _iter_text_lines(handle: Iterable[bytes], name: str) -> Iterator[BlogInput]:
+def bounded_lines(handle: BinaryIO) -> Iterator[tuple[bytes, int]]:
+    """The lines of a binary stream, each with its whole length in bytes; of a line longer than
+    :data:`MAX_LINE_BYTES`, only its start (the rest is read in pieces and dropped)."""
+    while line := handle.readline(MAX_LINE_BYTES + 1):
+        length = len(line)
+        if length > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while (rest := handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                length += len(rest)
+            length += len(rest)
+        yield line, length
+
+
+def _iter_text_lines(handle: BinaryIO, name: str) -> Iterator[BlogInput]:
     """The entries of a plain-text list, read line by line from a binary stream."""
-    for number, line_bytes in enumerate(handle, start=1):
+    for number, (line_bytes, length) in enumerate(bounded_lines(handle), start=1):
         source = f"{name}:{number}"
         raw_line = line_bytes
         if number == 1 and raw_line.startswith(codecs.BOM_UTF8):
             raw_line = raw_line[len(codecs.BOM_UTF8) :]
+        if length > MAX_LINE_BYTES:
+            shown = echo(raw_line.decode("utf-8", "replace").strip(), length)
+            why = f"line longer than {MAX_LINE_BYTES} bytes ({length}): not a blog URL"
+            yield BlogInput(source, shown, error=why)
+            continue
         try:
             line = raw_line.decode("utf-8")
         except UnicodeDecodeError:
@@ -215,11 +253,10 @@ def strip_comment(line: str) -> str:
 
 
 def _csv_url_column(path: Path) -> str:
-    with _open_csv(path) as handle:
-        try:
-            header = next(csv.reader(handle), None)
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputListError(f"cannot read CSV header of {path}: {exc}") from None
+    try:
+        header = next(csv.reader(_csv_lines(path, {})), None)
+    except csv.Error as exc:
+        raise InputListError(f"cannot read CSV header of {path}: {exc}") from None
     if header is None:
         raise InputListError(
             f"CSV blog list {path} is empty: it needs a header with a 'url' column"
@@ -230,41 +267,67 @@ def _csv_url_column(path: Path) -> str:
     return names["url"]
 
 
-def _open_csv(path: Path) -> io.TextIOWrapper:
+def _csv_lines(path: Path, cut: dict[int, tuple[str, int]]) -> Iterator[str]:
+    """The lines of a CSV file as text (invalid UTF-8 replaced); a line longer than
+    :data:`MAX_LINE_BYTES` is given as an empty line, its start and length noted in ``cut``."""
     try:
-        return io.TextIOWrapper(path.open("rb"), encoding="utf-8-sig", errors="replace", newline="")
+        handle = path.open("rb")
     except OSError as exc:
         raise InputListError(f"cannot read blog list {path}: {exc.strerror or exc}") from None
+    with handle:
+        for number, (line, length) in enumerate(bounded_lines(handle), start=1):
+            text = line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
+            if length > MAX_LINE_BYTES:
+                cut[number] = (text.decode("utf-8", "replace").strip(), length)
+                yield "\n"
+            else:
+                yield text.decode("utf-8", "replace")
 
 
 def _iter_csv(path: Path, url_column: str) -> Iterator[BlogInput]:
-    with _open_csv(path) as handle:
-        reader = csv.DictReader(handle)
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield BlogInput(f"{path.name}:{reader.line_num}", "", error=f"bad CSV row: {exc}")
-                continue
-            source = f"{path.name}:{reader.line_num}"
-            value = (row.get(url_column) or "").strip()
-            if not value and not any(
-                (cell or "").strip() for cell in row.values() if isinstance(cell, str)
-            ):
-                continue  # a blank row
-            if "\ufffd" in value:
-                yield BlogInput(source, value, error="URL is not valid UTF-8 text (binary data?)")
-                continue
-            entry = make_input(source, value)
-            render = _cell(row, "render").lower()
-            if render and render not in RENDER_MODES:
-                message = f"render column {render!r}: use {', '.join(RENDER_MODES)} or leave empty"
-                entry = BlogInput(source, value, error=message)
-            elif render:
-                entry = replace(entry, render=render)
-            yield entry
+    cut: dict[int, tuple[str, int]] = {}
+    reader = csv.DictReader(_csv_lines(path, cut))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            yield from _cut_lines(path.name, cut, None)
+            return
+        except csv.Error as exc:  # the line that failed is not counted in line_num yet
+            yield from _cut_lines(path.name, cut, reader.line_num)
+            yield unreadable(f"{path.name}:{reader.line_num + 1}", f"bad CSV row: {exc}")
+            continue
+        yield from _cut_lines(path.name, cut, reader.line_num)
+        source = f"{path.name}:{reader.line_num}"
+        value = (row.get(url_column) or "").strip()
+        if "\n" in value:  # a quoted field over several lines swallowed the rows after it
+            why = "a quoted cell runs over several lines (an unclosed quote?): rows lost"
+            yield unreadable(source, why)
+            continue
+        if not value and not any(
+            (cell or "").strip() for cell in row.values() if isinstance(cell, str)
+        ):
+            continue  # a blank row
+        if "\ufffd" in value:
+            why = "URL is not valid UTF-8 text (binary data?)"
+            yield BlogInput(source, echo(value), error=why)
+            continue
+        entry = make_input(source, value)
+        render = _cell(row, "render").lower()
+        if render and render not in RENDER_MODES:
+            message = f"render column {render!r}: use {', '.join(RENDER_MODES)} or leave empty"
+            entry = BlogInput(source, echo(value), error=message)
+        elif render:
+            entry = replace(entry, render=render)
+        yield entry
+
+
+def _cut_lines(name: str, cut: dict[int, tuple[str, int]], upto: int | None) -> Iterator[BlogInput]:
+    """The entries of the over-long lines noted in ``cut`` up to line ``upto`` (all: ``None``)."""
+    for number in sorted(n for n in cut if upto is None or n <= upto):
+        start, length = cut.pop(number)
+        why = f"line longer than {MAX_LINE_BYTES} bytes ({length}): not a blog URL"
+        yield BlogInput(f"{name}:{number}", echo(start, length), error=why)
 
 
 def _cell(row: dict[str, Any], name: str) -> str:
@@ -275,11 +338,37 @@ def _cell(row: dict[str, Any], name: str) -> str:
     return ""
 
 
+#: lxml's parser with nothing loaded, resolved or fetched: no DTD, no entity, no network.
+_OPML_PARSER: Final = {
+    "load_dtd": False,
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+}
+
+
+def _refuse_dtd(path: Path) -> None:
+    """Refuse an OPML that has a DOCTYPE (the only place entities are declared), found on the
+    parsed document, so whatever its encoding and however far down (after long comments) it is.
+    Parsing stops at the root element's start: the DOCTYPE comes before it."""
+    try:
+        with path.open("rb") as handle:
+            for _event, element in etree.iterparse(handle, events=("start",), **_OPML_PARSER):
+                docinfo = element.getroottree().docinfo
+                if docinfo.doctype or docinfo.internalDTD is not None:
+                    why = "has a DOCTYPE (entities, external DTDs): refused"
+                    raise InputListError(f"OPML {path} {why}")
+                return
+    except etree.XMLSyntaxError:
+        return  # not well-formed before its root: the reading says where (an unreadable entry)
+    except OSError as exc:
+        raise InputListError(f"cannot read blog list {path}: {exc}") from None
+
+
 def _iter_opml(path: Path) -> Iterator[BlogInput]:
     """Every ``<outline>`` with an ``htmlUrl`` (the blog) or else an ``xmlUrl`` (its feed)."""
-    parser_options = {"resolve_entities": False, "no_network": True, "huge_tree": False}
     try:
-        events = etree.iterparse(str(path), events=("end",), tag="outline", **parser_options)
+        events = etree.iterparse(str(path), events=("end",), tag="outline", **_OPML_PARSER)
         for _event, element in events:
             value = element.get("htmlUrl") or element.get("xmlUrl") or element.get("url") or ""
             if value.strip():
@@ -288,8 +377,7 @@ def _iter_opml(path: Path) -> Iterator[BlogInput]:
             while element.getprevious() is not None:  # keep memory flat on huge lists
                 del element.getparent()[0]
     except etree.XMLSyntaxError as exc:
-        yield BlogInput(
-            f"{path.name}:{exc.lineno or 0}", "", error=f"OPML is not well-formed XML: {exc.msg}"
-        )
+        why = f"OPML is not well-formed XML: {exc.msg}; the rest of the list was not read"
+        yield unreadable(f"{path.name}:{exc.lineno or 0}", why)
     except OSError as exc:
         raise InputListError(f"cannot read blog list {path}: {exc}") from None

@@ -100,9 +100,10 @@ class ListSource:
         self._entries = self._open()  # whole-list problems raise here, before the crawl
         self._done_before = SeenUrls()
         if crawler.settings.get("JOBDIR"):
-            self._done_before, count = read_done(resumable_feeds(crawler.settings))
-            if count:
-                logger.info("Resuming: %d blogs have their record already", count)
+            journal = read_done(resumable_feeds(crawler.settings))
+            self._done_before = journal.done
+            if journal.count:
+                logger.info("Resuming: %d blogs have their record already", journal.count)
         crawler.signals.connect(self.count, signal=signals.spider_opened)
 
     def path(self) -> Path | None:
@@ -148,6 +149,9 @@ class ListSource:
             if (entry.url or entry.raw) in self._done_before:
                 stats.inc_value(accounting.INPUTS_DONE_BEFORE)
                 continue
+            if entry.unreadable:
+                stats.inc_value(accounting.INPUTS_UNREADABLE)
+                logger.error("The list could not be read at %s: %s", entry.source, entry.error)
             if not entry.error:
                 if not seen.add(entry.url):
                     stats.inc_value(accounting.INPUTS_DUPLICATE)

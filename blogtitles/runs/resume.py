@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit
 from scrapy.core.scheduler import Scheduler
 from scrapy.utils.misc import build_from_crawler, load_object
 
-from blogtitles.items import SeenUrls
+from blogtitles.items import STATUS_OK, SeenUrls, duplicate_key
 
 if TYPE_CHECKING:
     from typing import Self
@@ -33,7 +34,7 @@ logger = logging.getLogger(__name__)
 RESUMABLE_FORMATS = ("jsonlines", "jsonl", "jl")
 
 
-def resumable_feeds(settings: BaseSettings) -> list[Path]:
+def resumable_feeds(settings: BaseSettings, *, warn: bool = True) -> list[Path]:
     """The local JSON Lines files among the run's feeds; warns about feeds that cannot resume."""
     paths = []
     for key, options in settings.getdict("FEEDS").items():
@@ -42,20 +43,31 @@ def resumable_feeds(settings: BaseSettings) -> list[Path]:
         local = parts.scheme in ("", "file") or len(parts.scheme) == 1  # a Windows drive letter
         path = Path(parts.path if parts.scheme == "file" else uri)
         if local and options.get("format") in RESUMABLE_FORMATS:
-            if options.get("overwrite"):
+            if options.get("overwrite") and warn:
                 logger.warning("Feed %s overwrites: with JOBDIR use -o (append), not -O", uri)
             paths.append(path)
-        else:
+        elif warn:
             logger.warning("Feed %s is not a local JSON Lines file: it cannot resume", uri)
     return paths
 
 
-def read_done(paths: Iterable[Path]) -> tuple[SeenUrls, int]:
-    """The ``blog_url`` of every record already in the feeds, and how many records there are.
+@dataclass
+class Journal:
+    """What the feeds of earlier runs hold: the blogs that have their record, the canonical
+    articles of their ``ok`` records (the duplicate-article check goes on from them), and how
+    many records there are."""
+
+    done: SeenUrls = field(default_factory=SeenUrls)
+    articles: SeenUrls = field(default_factory=SeenUrls)
+    count: int = 0
+
+
+def read_done(paths: Iterable[Path]) -> Journal:
+    """Read the journal: every record already in the feeds.
 
     A last line cut short by a kill is removed from its file first (the next run appends there).
     """
-    done, count = SeenUrls(), 0
+    journal = Journal()
     for path in paths:
         if not path.exists():
             continue
@@ -66,13 +78,15 @@ def read_done(paths: Iterable[Path]) -> tuple[SeenUrls, int]:
                 if record is None:
                     break
                 good_end += len(line)
-                done.add(str(record.get("blog_url", "")))
-                count += 1
+                journal.done.add(str(record.get("blog_url", "")))
+                if record.get("status") == STATUS_OK and record.get("article_url"):
+                    journal.articles.add(duplicate_key(record) or "")
+                journal.count += 1
         if good_end < path.stat().st_size:
             logger.warning("Cut a half-written last record from %s (at byte %d)", path, good_end)
             with path.open("r+b") as handle:
                 handle.truncate(good_end)
-    return done, count
+    return journal
 
 
 def _parse(line: bytes) -> dict[str, Any] | None:

@@ -122,7 +122,7 @@ class BlogTitlesSpider(scrapy.Spider):
     def first_step(self, entry: BlogInput) -> Outcome:
         """The entry's first request, or its ``invalid_url`` record."""
         if entry.error:
-            return errors.invalid_input_record(entry.raw, entry.source, entry.error)
+            return errors.invalid_input_record(entry)
         mode = entry.render or self.render_mode
         try:
             if self.input_kind == "articles":
@@ -131,7 +131,7 @@ class BlogTitlesSpider(scrapy.Spider):
             else:
                 outcome = self.index_request(entry.url, mode=mode)
         except ValueError as exc:  # a URL Scrapy cannot request: never a crashed crawl
-            return errors.invalid_input_record(entry.raw, entry.source, str(exc))
+            return errors.invalid_input_record(entry, str(exc))
         if isinstance(outcome, scrapy.Request):
             self.crawler.stats.inc_value(accounting.BLOGS_FETCHED)
         return outcome

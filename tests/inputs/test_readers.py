@@ -131,7 +131,7 @@ def test_opml_billion_laughs_is_not_expanded(tmp_path: Path) -> None:
         '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
         '<opml><body><outline htmlUrl="https://a.test/&lol2;"/></body></opml>'
     )
-    with pytest.raises(InputListError, match="declares XML entities"):
+    with pytest.raises(InputListError, match="has a DOCTYPE"):
         open_blog_list(path)
 
 
@@ -175,3 +175,105 @@ def test_reading_is_lazy(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert count == 50_000
     assert peak < 2_000_000, peak
+
+
+# -- lists that break part-way, and lines of any length -------------------------------------------
+
+
+def test_opml_cut_short_keeps_what_came_before_and_says_where_it_broke(tmp_path: Path) -> None:
+    path = tmp_path / "cut.opml"
+    path.write_text(
+        '<?xml version="1.0"?>\n<opml><body>\n<outline htmlUrl="https://a.test/"/>\n'
+        '<outline htmlUrl="https://b.test/"/>\n<outline htmlUrl="https://c'
+    )
+    entries = list(open_blog_list(path))
+    assert [entry.url for entry in entries[:2]] == ["https://a.test/", "https://b.test/"]
+    broken = entries[2]
+    assert broken.unreadable and broken.source == "cut.opml:5"
+    assert broken.raw == "cut.opml:5"  # never an empty blog_url: the record must survive
+    assert "the rest of the list was not read" in broken.error
+    assert len(entries) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        (
+            "utf-16",
+            '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE o [<!ENTITY a "aaaa">]>'
+            '<opml><body><outline htmlUrl="https://x.test/&a;"/></body></opml>',
+        ),
+        (
+            "long comment first",
+            '<?xml version="1.0"?><!--' + "x" * 2_000_000 + '--><!DOCTYPE o [<!ENTITY a "a">]>'
+            '<opml><body><outline htmlUrl="https://x.test/&a;"/></body></opml>',
+        ),
+        (
+            "external DTD",
+            '<?xml version="1.0"?><!DOCTYPE opml SYSTEM "file:///etc/passwd">'
+            '<opml><body><outline htmlUrl="https://x.test/"/></body></opml>',
+        ),
+        (
+            "parameter entity",
+            '<?xml version="1.0"?><!DOCTYPE o [<!ENTITY % p "<!ENTITY a \'b\'>"> %p;]>'
+            '<opml><body><outline htmlUrl="https://x.test/&a;"/></body></opml>',
+        ),
+        (
+            "external entity",
+            '<?xml version="1.0"?><!DOCTYPE o [<!ENTITY e SYSTEM "file:///etc/hostname">]>'
+            '<opml><body><outline htmlUrl="https://x.test/&e;"/></body></opml>',
+        ),
+    ],
+)
+def test_opml_with_a_doctype_is_refused_whatever_the_trick(
+    tmp_path: Path, name: str, document: str
+) -> None:
+    path = tmp_path / "trick.opml"
+    encoding = "utf-16" if name == "utf-16" else "utf-8"
+    path.write_bytes(document.encode(encoding))
+    with pytest.raises(InputListError, match="has a DOCTYPE"):
+        open_blog_list(path)
+
+
+def test_csv_with_an_oversized_cell_gives_its_record_on_the_right_line(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    rows = [f"https://b{k}.test/,x" for k in range(1, 8)]  # lines 2-8
+    rows.append("https://" + "a" * 200_000 + ".test/,x")  # line 9
+    rows.append("https://after.test/,x")  # line 10
+    path.write_text("url,note\n" + "\n".join(rows) + "\n")
+    entries = list(open_blog_list(path))
+    assert len(entries) == 9
+    big = entries[7]
+    assert big.source == "big.csv:9"
+    assert big.error.startswith("line longer than 65536 bytes")
+    assert len(big.raw) < 2100 and big.raw.endswith("characters in all]")
+    assert (entries[8].source, entries[8].url) == ("big.csv:10", "https://after.test/")
+
+
+def test_csv_with_an_unclosed_quote_is_an_unreadable_part(tmp_path: Path) -> None:
+    path = tmp_path / "quote.csv"
+    path.write_text('url\nhttps://a.test/\n"https://b.test/\nhttps://c.test/\n')
+    entries = list(open_blog_list(path))
+    assert entries[0].url == "https://a.test/"
+    assert entries[1].unreadable and "unclosed quote" in entries[1].error
+
+
+def test_a_huge_text_line_is_cut_in_its_record_and_the_next_line_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.write(b"https://a.test/\n" + b"x" * 3_000_000 + b"\nhttps://c.test/\n")
+    entries = list(open_blog_list(path))
+    assert [entry.url for entry in entries] == ["https://a.test/", "", "https://c.test/"]
+    huge = entries[1]
+    assert (huge.source, huge.unreadable) == ("huge.txt:2", False)
+    assert "3000001" in huge.error  # its whole length, newline included
+    assert huge.raw.startswith("x" * 2048) and huge.raw.endswith("[cut: 3000001 characters in all]")
+    assert len(huge.raw) < 2100
+
+
+def test_an_invalid_url_is_echoed_at_most_2_kb(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("https://" + "a" * 5000 + ".test/\n")
+    (entry,) = list(open_blog_list(path))
+    assert "longer than 2048" in entry.error
+    assert len(entry.raw) < 2100 and "[cut:" in entry.raw

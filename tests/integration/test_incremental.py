@@ -35,20 +35,18 @@ def seen(state: Path) -> dict[str, str]:
         return dict(db.execute("SELECT blog_url, article_url FROM seen"))
 
 
+def since_last(source: str, state: Path) -> list[str]:
+    """The arguments of an incremental crawl of ``source`` (``urls_file=...``, ``urls=...``)."""
+    return ["-a", source, "-a", "since=last", "-s", f"BLOGTITLES_STATE_PATH={state}"]
+
+
 def test_only_blogs_with_a_new_post_come_out(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite3"
     with FarmProcess(blogs=12, latency=0.01, specials=False) as farm:
         listing = farm_listing(12, farm.port, farm.refused_port, specials=False)
         list_file = tmp_path / "blogs.txt"
         list_file.write_text("".join(listed.line + "\n" for listed in listing))
-        args = [
-            "-a",
-            f"urls_file={list_file}",
-            "-a",
-            "since=last",
-            "-s",
-            f"BLOGTITLES_STATE_PATH={state}",
-        ]
+        args = since_last(f"urls_file={list_file}", state)
 
         first = crawl_farm(*args, "-O", str(tmp_path / "1.jsonl"))
         assert first.returncode == 0, first.log[-2000:]
@@ -69,14 +67,7 @@ def test_only_blogs_with_a_new_post_come_out(tmp_path: Path) -> None:
 
 def test_errors_always_come_out(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite3"
-    args = [
-        "-a",
-        "urls=http://nxdomain.farm.test:9/",
-        "-a",
-        "since=last",
-        "-s",
-        f"BLOGTITLES_STATE_PATH={state}",
-    ]
+    args = since_last("urls=http://nxdomain.farm.test:9/", state)
     for run in range(2):
         result = crawl_farm(*args, "-O", str(tmp_path / f"{run}.jsonl"))
         (record,) = result.records(tmp_path / f"{run}.jsonl")
@@ -89,14 +80,7 @@ def test_killed_crawl_leaves_the_state_consistent(tmp_path: Path) -> None:
         listing = farm_listing(300, farm.port, farm.refused_port, specials=False)
         list_file = tmp_path / "blogs.txt"
         list_file.write_text("".join(listed.line + "\n" for listed in listing[:20]))
-        args = [
-            "-a",
-            f"urls_file={list_file}",
-            "-a",
-            "since=last",
-            "-s",
-            f"BLOGTITLES_STATE_PATH={state}",
-        ]
+        args = since_last(f"urls_file={list_file}", state)
         assert crawl_farm(*args, "-O", str(tmp_path / "0.jsonl")).returncode == 0
         before = seen(state)
         assert len(before) == 20
@@ -136,14 +120,7 @@ def test_two_crawls_share_one_state_file(tmp_path: Path) -> None:
         for half in (0, 1):
             list_file = tmp_path / f"half{half}.txt"
             list_file.write_text("".join(listed.line + "\n" for listed in listing[half::2]))
-            args = [
-                "-a",
-                f"urls_file={list_file}",
-                "-a",
-                "since=last",
-                "-s",
-                f"BLOGTITLES_STATE_PATH={state}",
-            ]
+            args = since_last(f"urls_file={list_file}", state)
             out = str(tmp_path / f"half{half}.jsonl")
             processes.append(start_farm_crawl(*args, "-O", out, stderr=subprocess.DEVNULL))
         assert [process.wait(timeout=120) for process in processes] == [0, 0]

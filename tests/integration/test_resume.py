@@ -57,7 +57,8 @@ def test_half_written_last_line_is_cut(tmp_path: Path) -> None:
     feed.write_bytes(
         b'{"blog_url": "https://a.test/"}\n{"blog_url": "https://b.test/"}\n{"blog_url": "https://c.te'
     )
-    done, count = read_done([feed])
+    journal = read_done([feed])
+    done, count = journal.done, journal.count
     assert count == 2
     assert "https://a.test/" in done and "https://b.test/" in done and "https://c.test/" not in done
     assert feed.read_bytes().endswith(b'"https://b.test/"}\n')
