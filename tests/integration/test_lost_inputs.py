@@ -80,9 +80,7 @@ def peak_rss_kib(command: list[str]) -> tuple[int, int]:
     return int(code), int(rss)
 
 
-def test_a_100_mb_line_costs_no_more_memory_than_a_normal_crawl(
-    farm: Farm, tmp_path: Path
-) -> None:
+def test_a_100_mb_line_costs_no_more_memory_than_a_normal_crawl(farm: Farm, tmp_path: Path) -> None:
     """Peak RSS of a crawl whose list holds a 100 MB line, next to the same list without it
     (before the fix: 908 MB; now the line is read 64 KiB at a time and skipped)."""
     blogs = [listed.line.encode() for listed in normal(farm, 3)]
