@@ -26,6 +26,10 @@ DROPPED_UNDELIVERED: Final = PREFIX + "dropped/undelivered"
 #: Parts of the list that could not be read (each has its ``invalid_list`` record): the run is
 #: not complete, whatever else adds up.
 INPUTS_UNREADABLE: Final = PREFIX + "inputs/unreadable"
+#: Connections the address guard refused; connections a loopback-only run (tests, demo,
+#: benchmark) was about to make off the machine (the run's summary then does not add up).
+GUARD_REFUSED: Final = PREFIX + "address_guard/refused"
+NOT_LOOPBACK: Final = PREFIX + "address_guard/not_loopback"
 #: Inputs skipped on resume (JOBDIR): their record is in the feed from an earlier run.
 INPUTS_DONE_BEFORE: Final = PREFIX + "inputs/done_before"
 BALANCED: Final = PREFIX + "summary/balanced"
@@ -67,6 +71,8 @@ class Summary:
     redis_gave_up: bool = False
     #: Parts of the list that could not be read (their inputs are lost).
     unreadable: int = 0
+    #: Connections a loopback-only run was about to make off the machine.
+    not_loopback: int = 0
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any]) -> Summary:
@@ -86,6 +92,7 @@ class Summary:
             worker=bool(stats.get(REDIS_WORKER)),
             redis_gave_up=bool(stats.get(REDIS_GAVE_UP)),
             unreadable=int(stats.get(INPUTS_UNREADABLE, 0)),
+            not_loopback=int(stats.get(NOT_LOOPBACK, 0)),
             records={
                 key[len(RECORDS_PREFIX) :]: int(value)
                 for key, value in stats.items()
@@ -134,7 +141,9 @@ class Summary:
         complete = self.inputs_expected is None or self.inputs_expected == self.inputs_read
         # An invalid record was dropped (its blog has none), or the list broke off: lost inputs.
         lost = self.invalid_records + self.unreadable
-        return complete and not lost and self.accounted == self.inputs_read
+        return (
+            complete and not lost and not self.not_loopback and self.accounted == self.inputs_read
+        )
 
     def lines(self) -> list[str]:
         """The summary as human-readable lines (logged at the end of the crawl)."""
@@ -155,6 +164,8 @@ class Summary:
             ]
         if self.unreadable:
             rows.append(("unreadable parts of the list", f"{self.unreadable} (see invalid_list)"))
+        if self.not_loopback:
+            rows.append(("OFF-LOOPBACK CONNECTIONS REFUSED", str(self.not_loopback)))
         verdict = "adds up" if self.balanced else "DOES NOT ADD UP"
         if self.worker:
             verdict = (

@@ -85,7 +85,29 @@ ARTICLE: Final = "article page"
 
 
 class ForbiddenAddress(IgnoreRequest):
-    """The address guard refused the request: its host is an internal address."""
+    """The address guard refused the request before it was sent (an address in the URL, a
+    Splash target, a proxy)."""
+
+
+class ForbiddenAddressError(OSError):
+    """The address a host resolved to is refused where the connection is made (an ``OSError``:
+    the HTTP client reports it as a failed lookup, with this as its cause)."""
+
+
+class NotLoopbackError(ForbiddenAddressError):
+    """A loopback-only run (tests, demo, benchmark) was about to leave the machine."""
+
+
+def caused_by(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """``exc`` or the first exception in its chain of causes that is a ``kind``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def error_record(
@@ -121,6 +143,8 @@ def classify_failure(exc: BaseException, renderer: str = "") -> tuple[str, str]:
         return classify_render_failure(exc, renderer)
     if isinstance(exc, ForbiddenAddress):
         return FORBIDDEN_ADDRESS, str(exc)
+    if refused := caused_by(exc, ForbiddenAddressError):
+        return FORBIDDEN_ADDRESS, str(refused)
     if isinstance(exc, HttpError):
         status = exc.response.status
         return http_error_code(status), f"HTTP {status}"

@@ -1,20 +1,27 @@
-"""Downloader middlewares: the address guard, and Scrapy's meta refresh with a cheap pre-check.
+"""Downloader middlewares: the address guard's checks before a request is sent, and Scrapy's
+meta refresh with a cheap pre-check.
 
-**Address guard.** Safe by default: no request to a private, loopback, link-local or otherwise
-internal address.
+**Address guard.** Safe by default: no connection to a private, loopback, link-local or otherwise
+internal address (the table: :mod:`blogtitles.guard.addresses`). A blog list may come from anyone
+(a Scrapyd ``schedule.json`` call, a shared file): without the guard, a URL such as
+``http://169.254.169.254/`` would make the crawler fetch internal services (SSRF).
 
-A blog list may come from anyone (a Scrapyd ``schedule.json`` call, a shared file). Without this
-guard, a URL such as ``http://169.254.169.254/`` or ``http://localhost:6800/`` would make the
-crawler fetch internal services (SSRF). The check runs after DNS resolution, so a public name that
-resolves to an internal address is refused too, and the download uses the same cached answer.
-Switch it off only for lists you trust, or to crawl a server on this machine (the sample farm):
-``-s BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True``.
+Names are checked where the connection is made, by the HTTP handler's resolver
+(:mod:`blogtitles.compat.downloader`), so the address checked is the address connected to. Here,
+before a request is sent: an address written in the URL (no lookup happens for it); a page
+going to a renderer (looked up now, refused when the lookup fails); a request to the Splash
+endpoint that is not a render; a proxy on a request. At start, a crawl with the guard on refuses
+to run with a proxy (``http_proxy``/``https_proxy``, ``BLOGTITLES_RENDER_PROXY``) or another
+HTTP download handler: both would connect where the guard cannot look.
+Switch the guard off only for lists you trust (``BLOGTITLES_ALLOW_PRIVATE_ADDRESSES``), or allow
+some internal networks (``BLOGTITLES_ALLOWED_NETWORKS``).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import urllib.request
 from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
@@ -22,9 +29,12 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.error import DNSLookupError
 
-from blogtitles.errors import ForbiddenAddress
-from blogtitles.rendering import renderer_host
+from blogtitles.errors import ForbiddenAddress, ForbiddenAddressError
+from blogtitles.guard import AddressPolicy, GuardConfigError
+from blogtitles.guard.addresses import splash_endpoint
+from blogtitles.rendering import RENDERED
 
 if TYPE_CHECKING:
     from typing import Self
@@ -32,54 +42,83 @@ if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.settings import BaseSettings
+
+#: The download handlers the guard holds with: the project's own (its resolver checks).
+GUARDED_HANDLERS = (
+    "blogtitles.compat.downloader.AiohttpHandler",
+    "blogtitles.rendering.backends.BrowserOrPlainHandler",
+)
 
 
-def is_internal(address: str) -> bool:
-    """Whether an IP address is one a public blog cannot have."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+def bypass(settings: BaseSettings) -> str:
+    """What in the settings or environment would let requests past the guard (``""``: none)."""
+    proxies = urllib.request.getproxies() if settings.getbool("HTTPPROXY_ENABLED") else {}
+    if proxy := proxies.get("https") or proxies.get("http"):
+        return f"a proxy is set in the environment ({proxy}): it would resolve the names"
+    if settings.get("BLOGTITLES_RENDER_PROXY"):
+        return "BLOGTITLES_RENDER_PROXY is set: the renderer's proxy would resolve the names"
+    handlers = settings.getdict("DOWNLOAD_HANDLERS")
+    for scheme in ("http", "https"):
+        handler = handlers.get(scheme)
+        if handler is not None and handler not in GUARDED_HANDLERS:
+            return f"DOWNLOAD_HANDLERS[{scheme!r}] is {handler}, which the guard does not check"
+    return ""
 
 
 class AddressGuardMiddleware:
-    """Downloader middleware: refuse requests whose host resolves to an internal address."""
+    """Downloader middleware: the guard's checks before a request is sent (module docstring)."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, policy: AddressPolicy) -> None:
         self.crawler = crawler
-        # The renderer the user configured (their Splash, often on a private network) is not a
-        # blog: requests to it pass. The page itself was checked before it went to Splash.
-        self.renderer = renderer_host(crawler.settings)
+        self.policy = policy
+        #: ``host:port`` of the user's Splash (often on a private network): render requests to
+        #: it pass; anything else aimed at it is refused.
+        splash = splash_endpoint(crawler.settings)
+        self.renderer = f"{splash[0]}:{splash[1]}" if splash else ""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if crawler.settings.getbool("BLOGTITLES_ALLOW_PRIVATE_ADDRESSES"):
+        policy = AddressPolicy.from_settings(crawler.settings)
+        if policy is None:
             raise NotConfigured("BLOGTITLES_ALLOW_PRIVATE_ADDRESSES is on")
-        return cls(crawler)
+        if policy.guard and (why := bypass(crawler.settings)):
+            raise GuardConfigError(
+                f"{why}, and the address guard is on: unset it, or turn the guard off for a "
+                "trusted list (BLOGTITLES_ALLOW_PRIVATE_ADDRESSES)"
+            )
+        return cls(crawler, policy)
 
     async def process_request(self, request: Request) -> None:
-        if self.renderer and urlparse_cached(request).netloc.lower() == self.renderer:
-            return
-        host = urlparse_cached(request).hostname or ""
+        parts = urlparse_cached(request)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if self.renderer and f"{(parts.hostname or '').lower()}:{port}" == self.renderer:
+            if request.meta.get("_splash_processed"):  # scrapy-splash's own render request
+                return
+            if self.policy.guard:
+                raise ForbiddenAddress(f"{parts.netloc} is the renderer's endpoint: refused")
+        if self.policy.guard and request.meta.get("proxy"):
+            raise ForbiddenAddress(f"a proxy on the request ({request.meta['proxy']}): refused")
+        host = parts.hostname or ""
         try:
             address = str(ipaddress.ip_address(host.strip("[]")))
         except ValueError:
-            address = await self._resolve(host)
-            if not address:
-                return  # unresolvable: the download fails with dns_error, as it should
-        if is_internal(address):
-            self.crawler.stats.inc_value("blogtitles/address_guard/refused")
-            raise ForbiddenAddress(
-                f"{host} is {address}, an internal address: refused by the address guard"
-            )
+            if not request.meta.get(RENDERED):
+                return  # a name: checked where the connection is made (the resolver)
+            address = await self._resolve(host)  # the renderer connects: check it now
+        try:
+            self.policy.enforce(host, address, self.crawler.stats)
+        except ForbiddenAddressError as exc:
+            raise ForbiddenAddress(str(exc)) from exc
 
     async def _resolve(self, host: str) -> str:
+        """The address of a page going to a renderer; a failed lookup fails the request."""
         from twisted.internet import reactor
 
         try:
             return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - any DNS failure is for the download to report
-            return ""
+        except Exception as exc:
+            raise DNSLookupError(f"DNS lookup failed: {host}: {exc}") from exc
 
 
 #: Scrapy's meta refresh search covers the first 4096 characters of the page.

@@ -9,9 +9,16 @@ many different hosts. So concurrency is high across hosts and low per host, and 
 between the two or three requests a host sees.
 """
 
+import os as _os
 from pathlib import Path as _Path
 
 from blogtitles import items as _items
+
+
+def _env_flag(name: str) -> bool:
+    """A boolean from the environment (``1``, ``true``; anything else, or unset: off)."""
+    return _os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
 
 BOT_NAME = "blogtitles"
 
@@ -76,9 +83,22 @@ REDIRECT_MAX_TIMES = 10
 # Index and article pages are small; a bigger page is not a blog page (`too_large`).
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-# Safe by default: never fetch private, loopback or link-local addresses (checked after DNS),
-# whoever wrote the list. Turn on only for trusted lists or the local sample farm.
-BLOGTITLES_ALLOW_PRIVATE_ADDRESSES = False
+# Safe by default: never fetch private, loopback or link-local addresses (checked where the
+# connection is made), whoever wrote the list. Turn on only for trusted lists or the local farm.
+# The four settings below also come from the environment: that is how a Scrapyd operator sets
+# them (Scrapyd's own environment); a Scrapyd job may not set them (blogtitles/guard/scrapyd.py).
+BLOGTITLES_ALLOW_PRIVATE_ADDRESSES = _env_flag("BLOGTITLES_ALLOW_PRIVATE_ADDRESSES")
+# Internal networks the guard lets through while it is on, e.g. ["10.20.0.0/16"] for an intranet
+# blog host (CIDR blocks; from the environment: comma-separated).
+BLOGTITLES_ALLOWED_NETWORKS = [
+    net for net in _os.environ.get("BLOGTITLES_ALLOWED_NETWORKS", "").split(",") if net.strip()
+]
+# Nothing but 127.0.0.0/8 and ::1, checked where connections are made: the test suite, the demo
+# and the benchmark run with it on, so that no regression can put another address on the wire.
+BLOGTITLES_LOOPBACK_ONLY = _env_flag("BLOGTITLES_LOOPBACK_ONLY")
+# Under Scrapyd, the only folder a job's -a urls_file may name ("" = none: jobs use -a urls or
+# the packaged list). From Scrapyd's environment, like the guard's settings.
+BLOGTITLES_LISTS_DIR = _os.environ.get("BLOGTITLES_LISTS_DIR", "")
 DOWNLOADER_MIDDLEWARES = {
     "blogtitles.middlewares.AddressGuardMiddleware": 50,
     # Scrapy's meta refresh redirects, skipping pages that never say "refresh" (middlewares.py).

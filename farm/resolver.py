@@ -26,11 +26,13 @@ if TYPE_CHECKING:
     from typing import Self
 
 LOOPBACK = "127.0.0.1"
-#: The settings of every crawl of the farm (demo, tests, bench): this resolver, and the address
-#: guard off, the farm being on 127.0.0.1.
+#: The settings of every crawl of the farm (demo, tests, bench): this resolver; the address
+#: guard off, the farm being on 127.0.0.1; and the loopback-only check on, so that no regression
+#: can reach another address (the crawl would log it CRITICAL and exit 1).
 FARM_SETTINGS = {
     "TWISTED_DNS_RESOLVER": "farm.resolver.FarmResolver",
     "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES": True,
+    "BLOGTITLES_LOOPBACK_ONLY": True,
 }
 #: Names under the farm domain that deliberately do not resolve.
 UNRESOLVABLE_PREFIX = "nxdomain"

@@ -29,6 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 RESOLVER = f"TWISTED_DNS_RESOLVER={FARM_SETTINGS['TWISTED_DNS_RESOLVER']}"
 #: The farm is on 127.0.0.1: crawls of it switch the address guard off, explicitly.
 ALLOW_LOOPBACK = "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True"
+#: What every crawl of the suite runs with, at the least (see run_crawl).
+LOOPBACK_ONLY = {
+    "BLOGTITLES_LOOPBACK_ONLY": True,
+    "TWISTED_DNS_RESOLVER": FARM_SETTINGS["TWISTED_DNS_RESOLVER"],
+}
 #: The farm's settings as command-line arguments (for commands that pass them on to crawls).
 FARM_ARGS = tuple(setting_args(FARM_SETTINGS))
 FARM_BLOGS = 30
@@ -95,7 +100,10 @@ def run_crawl(
     settings: dict[str, object] | None = None,
     spider: str = "blogs",
 ) -> CrawlResult:
-    """``scrapy crawl SPIDER ARGS`` in a subprocess, its command line built as every crawl's."""
+    """``scrapy crawl SPIDER ARGS`` in a subprocess, its command line built as every crawl's;
+    loopback-only by construction: names resolve through the farm's resolver (never the
+    system's DNS), and any other address is refused (``settings`` may change the resolver)."""
+    settings = {**LOOPBACK_ONLY, **(settings or {})}
     command = crawl_command(*args, spider=spider, settings=settings)
     return run_command(command, cwd=cwd, timeout=timeout, env=env)
 
@@ -103,7 +111,8 @@ def run_crawl(
 def run_command(
     command: list[str], cwd: Path = ROOT, timeout: float = 240, env: dict[str, str] | None = None
 ) -> CrawlResult:
-    """Run ``command`` (a ``python -m scrapy`` line) in a subprocess, from ``cwd``."""
+    """Run ``command`` (a ``python -m scrapy`` line) in a subprocess, from ``cwd``; a crawl
+    that tried to leave the machine fails the test, whatever the test checks after."""
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     if cwd != ROOT:  # outside the project folder, name the settings module as Scrapyd does
         environ["SCRAPY_SETTINGS_MODULE"] = "blogtitles.settings"
@@ -116,6 +125,8 @@ def run_command(
         timeout=timeout,
         check=False,
     )
+    if "(BLOGTITLES_LOOPBACK_ONLY)" in done.stderr:
+        pytest.fail(f"a crawl tried to reach an address off the machine:\n{done.stderr[-3000:]}")
     return CrawlResult(done.returncode, done.stdout, done.stderr, done.stderr)
 
 

@@ -1,5 +1,11 @@
 """``make scrapyd``: start a local Scrapyd (127.0.0.1, basic auth), deploy the project, show how
-to schedule a crawl. ``make scrapyd-stop`` stops it (by the PID it wrote).
+to schedule a crawl. ``make scrapyd-stop`` stops it (by the PID it wrote). Run as a module from
+the project folder (``python -m tools.scrapyd_local [start|stop]``), as the Makefile does.
+
+Scrapyd's environment is the operator's word on what jobs may do (``blogtitles/guard/scrapyd.py``):
+list files only from ``output/`` (``BLOGTITLES_LISTS_DIR``), and the address guard as the
+environment of ``make scrapyd`` says (``BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=true make scrapyd``
+to crawl the farm on 127.0.0.1).
 
 Scrapyd runs from ``.venv-scrapyd`` with this folder's ``scrapyd.conf``: eggs, logs, items and its
 queue under ``output/scrapyd/``. The password is ``$SCRAPYD_PASSWORD``, or one generated once into
@@ -8,6 +14,7 @@ queue under ``output/scrapyd/``. The password is ``$SCRAPYD_PASSWORD``, or one g
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import os
@@ -51,7 +58,8 @@ def api(path: str, secret: str) -> dict:
 
 def start() -> int:
     secret = password()
-    env = {**os.environ, "SCRAPYD_PASSWORD": secret}
+    lists = str(ROOT / "output")
+    env = {**os.environ, "SCRAPYD_PASSWORD": secret, "BLOGTITLES_LISTS_DIR": lists}
     pid_file = STATE / "scrapyd.pid"
     if pid_file.exists() and pid_alive(int(pid_file.read_text())):
         print(f"Scrapyd already runs (PID {pid_file.read_text().strip()})")
@@ -81,11 +89,11 @@ def start() -> int:
         if not os.environ.get("SCRAPYD_PASSWORD")
         else f'-u {USER}:"$SCRAPYD_PASSWORD"'
     )
-    print("\nSchedule a crawl of the sample farm (offline; start it first with `make farm`):")
+    print("\nSchedule a crawl of the sample farm (offline; start it first with `make farm`, and this")
+    print("Scrapyd with BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=true: the farm is on 127.0.0.1):")
     print(f"  curl {auth} {URL}schedule.json -d project=blogtitles -d spider=blogs \\")
     print(f"       -d urls_file={ROOT}/output/farm-blogs.txt \\")
-    print("       -d setting=TWISTED_DNS_RESOLVER=farm.resolver.FarmResolver \\")
-    print("       -d setting=BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True")
+    print("       -d setting=TWISTED_DNS_RESOLVER=farm.resolver.FarmResolver")
     print("or of real blogs (needs internet):")
     print(
         f"  curl {auth} {URL}schedule.json -d project=blogtitles -d spider=blogs -d urls=https://blog.python.org/"
@@ -110,5 +118,11 @@ def stop() -> int:
     return 0
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.scrapyd_local", description=__doc__)
+    parser.add_argument("action", choices=("start", "stop"), nargs="?", default="start")
+    return stop() if parser.parse_args(argv).action == "stop" else start()
+
+
 if __name__ == "__main__":
-    sys.exit(stop() if sys.argv[1:] == ["stop"] else start())
+    sys.exit(main())

@@ -13,13 +13,14 @@ from scrapy.exceptions import UsageError
 
 from blogtitles import accounting
 from blogtitles.extract import SiteRuleError
+from blogtitles.guard import GuardConfigError
 from blogtitles.inputs import InputListError
 from blogtitles.rendering import RenderConfigError
 
 logger = logging.getLogger(__name__)
 
 #: Problems with what the user gave (list file, arguments, rules file): one line, no traceback.
-STARTUP_ERRORS = (InputListError, SiteRuleError, RenderConfigError)
+STARTUP_ERRORS = (InputListError, SiteRuleError, RenderConfigError, GuardConfigError)
 
 if TYPE_CHECKING:
     import argparse

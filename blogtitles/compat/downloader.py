@@ -23,6 +23,7 @@ keep-alive time of its own (scrapy/scrapy#7932 proposes ``CONNECTION_KEEPALIVE_T
 from __future__ import annotations
 
 import socket
+from collections.abc import Awaitable, Callable
 from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
@@ -34,6 +35,8 @@ from scrapy.core.downloader.handlers._base_streaming import BaseStreamingDownloa
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import _schedule_coro, maybe_deferred_to_future
 from scrapy.utils.ssl import _make_ssl_context
+
+from blogtitles.guard import AddressPolicy
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -96,7 +99,7 @@ class AiohttpHandler(AiohttpDownloadHandler):
             local_addr=self._bind_address,
             limit=self._pool_size_total,
             limit_per_host=self._pool_size_per_host,
-            resolver=ReactorResolver(),
+            resolver=ReactorResolver(AddressPolicy.from_settings(crawler.settings), crawler),
             use_dns_cache=False,  # Scrapy's resolver caches, bounded (DNSCACHE_SIZE)
             **({"keepalive_timeout": idle} if idle > 0 else {}),
         )
@@ -113,17 +116,33 @@ class AiohttpHandler(AiohttpDownloadHandler):
 
 class ReactorResolver(AbstractResolver):
     """aiohttp's resolver interface over the Twisted reactor's resolver (the one Scrapy
-    installs from ``DNS_RESOLVER``/``TWISTED_DNS_RESOLVER``, with its cache and timeout)."""
+    installs from ``DNS_RESOLVER``/``TWISTED_DNS_RESOLVER``, with its cache and timeout).
+
+    The address guard's check is here: the address it checks is the one aiohttp connects to
+    (no second lookup between them), and a failed lookup is a failed download (``dns_error``),
+    never a pass. A refused address fails the connection as an ``OSError`` whose cause names it
+    (``forbidden_address``).
+    """
+
+    def __init__(
+        self,
+        policy: AddressPolicy | None,
+        crawler: Crawler,
+        lookup: Callable[[str], Awaitable[str]] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.crawler = crawler
+        self.lookup = lookup or _reactor_lookup
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
-        from twisted.internet import reactor
-
         try:
-            address = str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]
+            address = await self.lookup(host)
         except Exception as exc:  # aiohttp reports any OSError as a DNS failure
             raise OSError(f"DNS lookup failed: {exc}") from exc
+        if self.policy is not None:
+            self.policy.enforce(host, address, self.crawler.stats, port)
         return [
             {
                 "hostname": host,
@@ -137,3 +156,10 @@ class ReactorResolver(AbstractResolver):
 
     async def close(self) -> None:
         return None
+
+
+async def _reactor_lookup(host: str) -> str:
+    """``host``'s address by the reactor's resolver."""
+    from twisted.internet import reactor
+
+    return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]

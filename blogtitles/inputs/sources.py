@@ -24,6 +24,7 @@ from scrapy.utils.conf import closest_scrapy_cfg
 
 from blogtitles import accounting
 from blogtitles.distributed.addon import is_distributed
+from blogtitles.guard.scrapyd import check_job_settings, check_list_file
 from blogtitles.inputs.backlog import wait_for_scheduler_room
 from blogtitles.inputs.readers import (
     PACKAGED_LIST,
@@ -56,9 +57,14 @@ def open_source(
     urls: str | None = None,
     list_format: str | None = None,
     shard: str = "",
+    scrapyd_job: bool = False,
 ) -> BlogSource:
     """The source the crawl's arguments and settings name; raises ``InputListError`` at once
-    when it cannot be read (a missing file, an unreachable Redis, arguments that do not fit)."""
+    when it cannot be read (a missing file, an unreachable Redis, arguments that do not fit).
+    A Scrapyd job (``scrapyd_job``) may set neither the guard's settings nor any list file
+    (:mod:`blogtitles.guard.scrapyd`)."""
+    if scrapyd_job:
+        check_job_settings(crawler.settings)
     if is_distributed(crawler.settings):
         if shard or urls_file or urls is not None:
             raise InputListError(
@@ -74,6 +80,7 @@ def open_source(
         urls=urls,
         list_format=list_format,
         shard=Shard.parse(shard) if shard else WHOLE,
+        scrapyd_job=scrapyd_job,
     )
 
 
@@ -89,14 +96,11 @@ class ListSource:
         urls: str | None = None,
         list_format: str | None = None,
         shard: Shard = WHOLE,
+        scrapyd_job: bool = False,
     ) -> None:
         self.crawler = crawler
-        self.urls_file, self.urls, self.list_format, self.shard = (
-            urls_file,
-            urls,
-            list_format,
-            shard,
-        )
+        self.urls_file, self.urls, self.list_format = urls_file, urls, list_format
+        self.shard, self.scrapyd_job = shard, scrapyd_job
         self._entries = self._open()  # whole-list problems raise here, before the crawl
         self._done_before = SeenUrls()
         if crawler.settings.get("JOBDIR"):
@@ -115,6 +119,8 @@ class ListSource:
         """
         if self.urls_file:
             return Path(self.urls_file)
+        if self.scrapyd_job:  # a job reads the list it names, or the packaged one
+            return None
         path = Path(self.crawler.settings.get("BLOGTITLES_URLS_FILE"))
         if path.is_absolute() or path.exists():
             return path
@@ -130,6 +136,8 @@ class ListSource:
         elif (path := self.path()) is None:
             entries = open_packaged_list()
         else:
+            if self.scrapyd_job:
+                check_list_file(path, self.crawler.settings)
             entries = open_blog_list(path, self.list_format)
         return self.shard.select(entries)
 

@@ -15,7 +15,6 @@ from blogtitles.rendering.backends import (
     check_mode,
     render_request,
     rendered_by,
-    renderer_host,
     renderer_of,
 )
 from blogtitles.rendering.policy import MODE, RenderPolicy
@@ -29,6 +28,5 @@ __all__ = [
     "check_mode",
     "render_request",
     "rendered_by",
-    "renderer_host",
     "renderer_of",
 ]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from scrapy.utils.misc import load_object
+
 from blogtitles.addons import set_over
-from blogtitles.rendering.backends import RENDER_SLOT, renderer_of
+from blogtitles.guard import AddressPolicy
+from blogtitles.rendering.backends import RENDER_SLOT, BrowserGuard, renderer_of
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -26,8 +29,6 @@ class Rendering:
         slot = {"concurrency": concurrency, "delay": 0}
         _update_dict(settings, "DOWNLOAD_SLOTS", {RENDER_SLOT: slot}, keep={RENDER_SLOT})
         if renderer == "splash":
-            from scrapy.utils.misc import load_object
-
             from blogtitles.compat.splash import DOWNLOADER_MIDDLEWARES, FINGERPRINTER
 
             for path, order in DOWNLOADER_MIDDLEWARES.items():
@@ -48,6 +49,10 @@ class Rendering:
         _update_dict(settings, "DOWNLOAD_HANDLERS", mixed)
         if proxy := settings.get("BLOGTITLES_RENDER_PROXY"):
             _update_dict(settings, "PLAYWRIGHT_LAUNCH_OPTIONS", {"proxy": {"server": proxy}})
+        if policy := AddressPolicy.from_settings(settings):  # every request of Chromium's
+            user_own = settings.get("PLAYWRIGHT_ABORT_REQUEST")
+            guard = BrowserGuard(policy, load_object(user_own) if user_own else None)
+            settings.set("PLAYWRIGHT_ABORT_REQUEST", guard, priority="addon")
         timeout = settings.getfloat("BLOGTITLES_RENDER_TIMEOUT")
         settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", timeout * 1000, priority="addon")
         settings.set("PLAYWRIGHT_MAX_CONTEXTS", 1, priority="addon")

@@ -20,10 +20,14 @@ gives up after ``BLOGTITLES_RENDER_TIMEOUT``; rendered pages are counted in the 
 
 from __future__ import annotations
 
+import inspect
+import ipaddress
+import logging
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from blogtitles.compat.downloader import AiohttpHandler
 from blogtitles.inputs import RENDER_MODES
@@ -32,6 +36,10 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
+
+    from blogtitles.guard import AddressPolicy
+
+logger = logging.getLogger(__name__)
 
 RENDERERS: Final = ("none", "splash", "playwright")
 #: The download slot every render request shares (its concurrency: the render limit).
@@ -92,13 +100,44 @@ def render_request(renderer: str, url: str, settings: BaseSettings, **kwargs: An
     return scrapy.Request(url, meta=meta, **kwargs)
 
 
-def renderer_host(settings: BaseSettings) -> str | None:
-    """``host:port`` of the configured Splash (a service the user runs; the address guard lets
-    requests to it through)."""
-    if renderer_of(settings) != "splash":
-        return None
-    parts = urlsplit(str(settings.get("SPLASH_URL")))
-    return parts.netloc.lower() or None
+class BrowserGuard:
+    """scrapy-playwright's ``PLAYWRIGHT_ABORT_REQUEST`` when the address guard (or the
+    loopback-only check) is on: every request Chromium makes (the page, its redirects, images,
+    frames, scripts, ``fetch()`` calls) is looked up through the crawl's resolver and aborted when
+    its address is refused, or when the lookup fails. Chromium then looks the name up again
+    itself: a name that answers differently to the two lookups is not caught here (see the
+    README, "Faults and hostile input")."""
+
+    def __init__(self, policy: AddressPolicy, then: Any = None) -> None:
+        self.policy = policy
+        self.then = then  # the user's own predicate, asked after this one
+
+    async def __call__(self, request: Any) -> bool:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https", "ws", "wss"):
+            return False  # data:, blob:, about:: nothing leaves the browser
+        host = (parts.hostname or "").lower()
+        try:
+            address = await _address_of(host)
+            self.policy.check(host, address, parts.port or 0)
+        except Exception as exc:  # noqa: BLE001 - a failed lookup is refused too
+            logger.warning("Chromium's request to %s aborted: %s", request.url, exc)
+            return True
+        return bool(await _maybe_await(self.then(request))) if self.then else False
+
+
+async def _address_of(host: str) -> str:
+    """The address of ``host`` by the crawl's resolver (an IP literal as it is)."""
+    from twisted.internet import reactor
+
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]
+
+
+async def _maybe_await(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
 
 
 class BrowserOrPlainHandler:

@@ -28,6 +28,7 @@ from blogtitles.extract import (
     newest_feed_entry,
     read_article,
 )
+from blogtitles.guard.scrapyd import is_scrapyd_job
 from blogtitles.inputs import BlogInput, InputListError
 from blogtitles.inputs.sources import BlogSource, open_source
 from blogtitles.items import BlogRecord
@@ -42,9 +43,8 @@ if TYPE_CHECKING:
 
 INPUT_KINDS = ("blogs", "articles")
 
-#: What every callback and errback returns: exactly one next request or one record. (Plain
-#: functions, not generators: Scrapy parses a generator callback's source on every call to warn
-#: about ``return`` values, which cost more CPU than the rest of the callback.)
+#: What every callback and errback returns: one next request or one record. (Not generators:
+#: Scrapy parses a generator callback's source at every call, costlier than the callback.)
 Outcome = scrapy.Request | BlogRecord
 
 
@@ -92,7 +92,7 @@ class BlogTitlesSpider(scrapy.Spider):
         except RenderConfigError as exc:
             raise InputListError(str(exc)) from None
         self.source_args = {"urls_file": urls_file, "urls": urls, "list_format": format or None}
-        self.source_args["shard"] = shard  # the source reads them: see from_crawler
+        self.source_args |= {"shard": shard, "scrapyd_job": is_scrapyd_job(kwargs)}
         self.rules = SiteRules({})
 
     @classmethod

@@ -85,7 +85,7 @@ def test_scrapy_crawl_runs_from_the_egg_alone(egg: Path, static_blog: str, tmp_p
     work = tmp_path / "elsewhere"
     work.mkdir()
     out = work / "titles.jsonl"
-    settings = {"BLOGTITLES_ALLOW_PRIVATE_ADDRESSES": True}  # the blog is on 127.0.0.1
+    settings = {"BLOGTITLES_ALLOW_PRIVATE_ADDRESSES": True, "BLOGTITLES_LOOPBACK_ONLY": True}
     command = crawl_command("-a", f"urls={static_blog}", settings=settings, outputs=[out])
     env = {"PYTHONPATH": str(egg), "SCRAPY_SETTINGS_MODULE": "blogtitles.settings"}
     result = run_command(command, cwd=work, env=env)

@@ -21,7 +21,7 @@ import pytest
 
 from blogtitles.inputs import open_packaged_list
 from farm.listing import check_records
-from tests.conftest import ALLOW_LOOPBACK, RESOLVER, ROOT, Farm
+from tests.conftest import RESOLVER, ROOT, Farm
 from tools.processes import free_port
 
 pytestmark = pytest.mark.integration
@@ -92,7 +92,7 @@ def multipart(
 
 
 @pytest.fixture(scope="module")
-def scrapyd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scrapyd]:
+def scrapyd(tmp_path_factory: pytest.TempPathFactory, farm: Farm) -> Iterator[Scrapyd]:
     assert (SCRAPYD_BIN / "scrapyd").exists(), (
         "no .venv-scrapyd: run `make scrapyd-venv` (make test does)"
     )
@@ -108,7 +108,14 @@ def scrapyd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scrapyd]:
     beside = root / "beside-the-egg"
     beside.mkdir()
     (beside / "farm").symlink_to(ROOT / "farm")
-    env = {**os.environ, "SCRAPYD_PASSWORD": PASSWORD, "PYTHONPATH": str(beside)}
+    # The operator's settings, in Scrapyd's environment: the farm is on 127.0.0.1 (guard off),
+    # nothing but loopback is reached, and list files come from the farm's folder only.
+    operator = {
+        "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES": "true",
+        "BLOGTITLES_LOOPBACK_ONLY": "true",
+        "BLOGTITLES_LISTS_DIR": str(farm.list_file.parent),
+    }
+    env = {**os.environ, "SCRAPYD_PASSWORD": PASSWORD, "PYTHONPATH": str(beside), **operator}
     env.pop("SCRAPY_SETTINGS_MODULE", None)
     with (root / "scrapyd.out").open("wb") as out:
         process = subprocess.Popen(
@@ -158,7 +165,7 @@ def test_wrong_password_is_refused(scrapyd: Scrapyd) -> None:
 def test_scheduled_crawl_of_the_farm(scrapyd: Scrapyd, farm: Farm) -> None:
     job = scrapyd.call("schedule.json", {
         "project": "blogtitles", "spider": "blogs", "urls_file": str(farm.list_file),
-        "setting": [RESOLVER, ALLOW_LOOPBACK, "DOWNLOAD_TIMEOUT=1"],
+        "setting": [RESOLVER, "DOWNLOAD_TIMEOUT=1"],
     })["jobid"]  # fmt: skip
     scrapyd.wait_finished(job)
     assert check_records(scrapyd.items(job), farm.listing) == []
@@ -185,7 +192,7 @@ def test_packaged_blog_list_travels_in_the_egg(scrapyd: Scrapyd) -> None:
     [
         (
             {"urls_file": "/no/such/list.txt"},
-            "Cannot start: blog list not found: /no/such/list.txt",
+            "Cannot start: urls_file=/no/such/list.txt: a Scrapyd job reads list files only",
         ),
         ({"urls": "a.test", "input": "pages"}, "Cannot start: -a input='pages'"),
     ],
@@ -200,3 +207,57 @@ def test_bad_argument_ends_with_a_clear_error_in_the_job_log(
     log = scrapyd.log(job)
     assert message in log
     assert "Traceback" not in log
+
+
+def test_a_job_reads_no_list_file_outside_the_operators_folder(scrapyd: Scrapyd) -> None:
+    """``-d urls_file=/etc/passwd`` used to give one record per line of that file, readable over
+    Scrapyd's items endpoint (Scrapyd's password file the same way)."""
+    job = scrapyd.call(
+        "schedule.json", {"project": "blogtitles", "spider": "blogs", "urls_file": "/etc/passwd"}
+    )["jobid"]
+    scrapyd.wait_finished(job)
+    log = scrapyd.log(job)
+    assert "Cannot start: urls_file=/etc/passwd: a Scrapyd job reads list files only from" in log
+    assert "Traceback" not in log
+    assert not (scrapyd.root / "items" / "blogtitles" / "blogs" / f"{job}.jl").exists()
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=True",
+        "BLOGTITLES_ALLOWED_NETWORKS=0.0.0.0/0",
+        'DOWNLOADER_MIDDLEWARES={"blogtitles.middlewares.AddressGuardMiddleware": null}',
+        "SPLASH_URL=http://127.0.0.1:6379",
+    ],
+)
+def test_a_job_cannot_switch_the_guard_off_or_around(scrapyd: Scrapyd, setting: str) -> None:
+    """Only the operator decides what a crawl may reach: a job's own setting is refused."""
+    job = scrapyd.call(
+        "schedule.json",
+        {
+            "project": "blogtitles",
+            "spider": "blogs",
+            "urls": "http://127.0.0.1:9/",
+            "setting": [setting],
+        },
+    )["jobid"]
+    scrapyd.wait_finished(job)
+    name = setting.split("=", 1)[0]
+    assert f"Cannot start: a Scrapyd job may not set {name}" in scrapyd.log(job)
+
+
+def test_the_make_scrapyd_command_starts_from_a_fresh_checkout() -> None:
+    """``make scrapyd`` ran ``python tools/scrapyd_local.py``, which could not import the project
+    (``ModuleNotFoundError``); the command ``make`` runs now is run here, with nothing on the path
+    but what ``make`` gives it (``--help`` instead of starting a server on port 6800)."""
+    planned = subprocess.run(
+        ["make", "-n", "scrapyd"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    (line,) = [line for line in planned if "tools.scrapyd_local" in line]
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    done = subprocess.run(
+        f"{line} --help", shell=True, cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "python -m tools.scrapyd_local" in done.stdout
