@@ -96,6 +96,9 @@ BLOGTITLES_ALLOWED_NETWORKS = [
 # Nothing but 127.0.0.0/8 and ::1, checked where connections are made: the test suite, the demo
 # and the benchmark run with it on, so that no regression can put another address on the wire.
 BLOGTITLES_LOOPBACK_ONLY = _env_flag("BLOGTITLES_LOOPBACK_ONLY")
+# When Chromium renders with the guard (or the loopback-only check) on, it goes through the
+# guard's own proxy on 127.0.0.1 (blogtitles/guard/proxy.py), on this port (0: a free one).
+BLOGTITLES_BROWSER_GUARD_PORT = 0
 # Under Scrapyd, the only folder a job's -a urls_file may name ("" = none: jobs use -a urls or
 # the packaged list). From Scrapyd's environment, like the guard's settings.
 BLOGTITLES_LISTS_DIR = _os.environ.get("BLOGTITLES_LISTS_DIR", "")
@@ -148,6 +151,8 @@ EXTENSIONS = {
     "blogtitles.extensions.CrawlSummary": 500,
     "blogtitles.extensions.CrawlProgress": 510,
     "blogtitles.extensions.OneLineRobotsErrors": 520,
+    # Off unless Chromium renders with the address guard or the loopback-only check on.
+    "blogtitles.guard.proxy.BrowserProxy": 530,
 }
 # `scrapy genspider -t blog NAME DOMAIN` makes a spider from blogtitles/templates/spiders/blog.tmpl.
 TEMPLATES_DIR = str(_Path(__file__).parent / "templates")

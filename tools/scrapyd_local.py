@@ -89,7 +89,9 @@ def start() -> int:
         if not os.environ.get("SCRAPYD_PASSWORD")
         else f'-u {USER}:"$SCRAPYD_PASSWORD"'
     )
-    print("\nSchedule a crawl of the sample farm (offline; start it first with `make farm`, and this")
+    print(
+        "\nSchedule a crawl of the sample farm (offline; start it first with `make farm`, and this"
+    )
     print("Scrapyd with BLOGTITLES_ALLOW_PRIVATE_ADDRESSES=true: the farm is on 127.0.0.1):")
     print(f"  curl {auth} {URL}schedule.json -d project=blogtitles -d spider=blogs \\")
     print(f"       -d urls_file={ROOT}/output/farm-blogs.txt \\")

@@ -8,6 +8,7 @@ from scrapy.utils.misc import load_object
 
 from blogtitles.addons import set_over
 from blogtitles.guard import AddressPolicy
+from blogtitles.guard.proxy import free_loopback_port
 from blogtitles.rendering.backends import RENDER_SLOT, BrowserGuard, renderer_of
 
 if TYPE_CHECKING:
@@ -47,12 +48,18 @@ class Rendering:
             if handlers.get(scheme) in (None, own)  # a handler of the user's own stays
         }
         _update_dict(settings, "DOWNLOAD_HANDLERS", mixed)
-        if proxy := settings.get("BLOGTITLES_RENDER_PROXY"):
-            _update_dict(settings, "PLAYWRIGHT_LAUNCH_OPTIONS", {"proxy": {"server": proxy}})
-        if policy := AddressPolicy.from_settings(settings):  # every request of Chromium's
+        if policy := AddressPolicy.from_settings(settings):
+            # Chromium through the guard's proxy (every connection it makes, redirects too) ...
+            port = settings.getint("BLOGTITLES_BROWSER_GUARD_PORT") or free_loopback_port()
+            set_over(settings, "BLOGTITLES_BROWSER_GUARD_PORT", port)
+            proxy = {"server": f"http://127.0.0.1:{port}"}
+            _update_dict(settings, "PLAYWRIGHT_LAUNCH_OPTIONS", {"proxy": proxy})
+            # ... and every request a page makes checked as it is made (interception).
             user_own = settings.get("PLAYWRIGHT_ABORT_REQUEST")
             guard = BrowserGuard(policy, load_object(user_own) if user_own else None)
             settings.set("PLAYWRIGHT_ABORT_REQUEST", guard, priority="addon")
+        elif proxy := settings.get("BLOGTITLES_RENDER_PROXY"):
+            _update_dict(settings, "PLAYWRIGHT_LAUNCH_OPTIONS", {"proxy": {"server": proxy}})
         timeout = settings.getfloat("BLOGTITLES_RENDER_TIMEOUT")
         settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", timeout * 1000, priority="addon")
         settings.set("PLAYWRIGHT_MAX_CONTEXTS", 1, priority="addon")

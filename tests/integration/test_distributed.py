@@ -129,13 +129,25 @@ def test_reconcile_puts_back_only_old_claims_without_outcome(queue: BlogQueue) -
 
 def test_enqueue_records_invalid_lines_and_skips_duplicates(queue: BlogQueue) -> None:
     entries = iter_inline(["a.test", "ftp://x.test/", "A.TEST", "http://[::1"])
-    assert enqueue(queue, entries) == {"queued": 1, "invalid": 2, "duplicate": 1}
+    assert enqueue(queue, entries) == {"queued": 1, "invalid": 2, "duplicate": 1, "unreadable": 0}
     records = list(queue.records())
     assert [(r["blog_url"], r["status"]) for r in records] == [
         ("ftp://x.test/", "invalid_url"),
         ("http://[::1", "invalid_url"),
     ]
     assert queue.status().enqueued == 3  # the duplicate has no outcome of its own
+
+
+def test_enqueue_of_a_list_that_breaks_records_where_and_fails(
+    redis: RedisProcess, queue: BlogQueue, tmp_path: Path
+) -> None:
+    """The part read is queued, the break is an invalid_list record, and the enqueue exits 1."""
+    path = tmp_path / "cut.opml"
+    path.write_text('<opml><body>\n<outline htmlUrl="https://a.test/"/>\n<outline htmlUrl="h')
+    assert enqueue_main(["--redis", redis.url, "--fresh", str(path)]) == 1
+    records = list(queue.records())
+    assert [(r["blog_url"], r["status"]) for r in records] == [("cut.opml:3", "invalid_list")]
+    assert queue.status().waiting == 1
 
 
 # -- real workers --------------------------------------------------------------------------------
