@@ -104,9 +104,9 @@ class BrowserGuard:
     """scrapy-playwright's ``PLAYWRIGHT_ABORT_REQUEST`` when the address guard (or the
     loopback-only check) is on: every request Chromium makes (the page, its redirects, images,
     frames, scripts, ``fetch()`` calls) is looked up through the crawl's resolver and aborted when
-    its address is refused, or when the lookup fails. Chromium then looks the name up again
-    itself: a name that answers differently to the two lookups is not caught here (see the
-    README, "Faults and hostile input")."""
+    its address is refused, or when the lookup fails. Interception does not see the hops of a
+    redirect: those, and every connection Chromium makes, go through the guard's own proxy
+    (:mod:`blogtitles.guard.proxy`), which connects only to the address it checked."""
 
     def __init__(self, policy: AddressPolicy, then: Any = None) -> None:
         self.policy = policy
