@@ -67,7 +67,7 @@ def settings(out: str, concurrency: int) -> dict[str, Any]:
             "https": "blogtitles.compat.downloader.AiohttpHandler",
         },
         "DOWNLOADER": "blogtitles.compat.downloader.PoliteDownloader",
-        "TWISTED_DNS_RESOLVER": FARM_SETTINGS["TWISTED_DNS_RESOLVER"],
+        **FARM_SETTINGS,  # the farm's resolver, the guard off, loopback only
         "BLOGTITLES_IDLE_CONNECTION_TIMEOUT": project.BLOGTITLES_IDLE_CONNECTION_TIMEOUT,
         "ROBOTSTXT_OBEY": False,
         "COOKIES_ENABLED": False,
