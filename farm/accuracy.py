@@ -1,7 +1,9 @@
-"""``python -m farm.accuracy`` (``make accuracy``): the extractors on real engines.
+"""``python -m farm.accuracy`` (``make accuracy``): the extractors on real engines and real pages.
 
 Prints one row per fixture site: is the newest article right (and which signal found it), is the
-title exactly right, the date, does the feed agree, and the CPU cost per page.
+title exactly right, the date, does the feed agree, and the CPU cost per page. Then one line for
+titles-dev (252 real article pages in ``../shared/data/titles-dev``): exact and lenient title,
+date, and the time a page against lxml's bare parse of it (``--verbose``: every miss).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from farm import titles_dev
 from farm.fixtures import FIXTURES_DIR, evaluate, load_fixture_sites
 
 
@@ -49,6 +52,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{n} engines: newest article {links}/{n}, exact title {titles}/{n}, date {dates}/{n}; "
         f"mean CPU per page {cpu:.2f} ms (max {worst:.2f} ms)"
     )
+    dev = titles_dev.report()
+    if dev is None:
+        print(f"titles-dev: not found at {titles_dev.TITLES_DEV}")
+    else:
+        print(dev.line())
+        for outcome in dev.outcomes if args.verbose else ():
+            if not outcome.exact:
+                print(f"    {outcome.case.id} [{outcome.found_by}]: {outcome.title!r}")
+                print(f"    {' ' * len(outcome.case.id)} expected {outcome.case.title!r}")
     return 0 if links == titles == n else 1
 
 

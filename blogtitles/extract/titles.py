@@ -10,6 +10,7 @@ title; a truncated candidate (``…``, or a prefix of another) gives way to the 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -98,7 +99,10 @@ def read_article(page: str | bytes, url: str, rule: SiteRule | None = None) -> A
     all_nodes = json_ld_nodes(doc)
     nodes = [node for node in all_nodes if node_types(node) & ARTICLE_TYPES]
     site_name = _site_name(doc, url, all_nodes)
-    candidates = _candidates(doc, nodes, site_name, rule)
+    names = SiteNames.of(doc, url, all_nodes, site_name)
+    candidates = [
+        (signal, names.strip(text)) for signal, text in _candidates(doc, nodes, site_name, rule)
+    ]
     chosen = choose_title(candidates, site_name)
     if chosen is None:
         return ArticlePage(None, script_built)
@@ -214,3 +218,70 @@ def strip_site_name(title: str, site_name: str) -> str:
     if title[: first.start()].strip().casefold() == folded:
         return title[first.end() :].strip()
     return title
+
+
+#: What may stand between a title and the site's name: `` | ``, `` - ``, ``：``, ``ㅣ``, ``--``...
+_SITE_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|»|•|/)\s+|\s*(?:：|ㅣ|--|\|)\s*|:\s+")
+_DATE_PART_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_GENERIC_LABELS = frozenset({"www", "com", "co", "org", "net", "news", "blog", "m", "amp"})
+
+
+def _fold(text: str) -> str:
+    """Letters and digits only, case folded, German umlauts spelled out (Börsen -> boersen)."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLIT)
+    return "".join(char for char in text if char.isalnum())
+
+
+@dataclass(frozen=True, slots=True)
+class SiteNames:
+    """What the site calls itself (og:site_name, JSON-LD publisher and WebSite names, the home
+    link's text) and its host's labels: the parts of a metadata title that name the site."""
+
+    names: frozenset[str]
+    labels: frozenset[str]
+
+    @classmethod
+    def of(cls, doc: etree._Element, url: str, nodes: list[dict], site_name: str) -> SiteNames:
+        found = {site_name, meta_content(doc, "og:site_name", "application-name")}
+        for node in nodes:
+            publisher = node.get("publisher")
+            if isinstance(publisher, dict):
+                found.add(text_value(publisher.get("name")))
+            if node_types(node) & {"WebSite", "Blog", "Organization", "NewsMediaOrganization"}:
+                found.add(text_value(node.get("name")))
+        labels = (urlsplit(url).hostname or "").split(".")[:-1]
+        return cls(
+            frozenset(_fold(name) for name in found if name and _fold(name)),
+            frozenset(
+                _fold(label)
+                for label in labels
+                if label not in _GENERIC_LABELS and len(_fold(label)) >= 2
+            ),
+        )
+
+    def names_site(self, part: str) -> bool:
+        """Whether ``part`` (a piece of a title) is the site's name, or a date beside it."""
+        folded = _fold(part)
+        if not folded:
+            return False
+        if folded in self.names or folded in self.labels or _DATE_PART_RE.match(part.strip()):
+            return True
+        return any(len(label) >= 4 and label in folded for label in self.labels)
+
+    def strip(self, title: str) -> str:
+        """``title`` without the parts at its end (or start) that name the site."""
+        while True:
+            matches = list(_SITE_SEPARATORS_RE.finditer(title))
+            if not matches:
+                return title
+            last, first = matches[-1], matches[0]
+            head, tail = title[: last.start()].strip(), title[last.end() :].strip()
+            if head and self.names_site(tail):
+                title = head
+                continue
+            start, rest = title[: first.start()].strip(), title[first.end() :].strip()
+            if rest and self.names_site(start):
+                title = rest
+                continue
+            return title
