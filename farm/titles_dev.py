@@ -2,7 +2,8 @@
 
 Each case is a saved page with the title and date a hand-written parser for its site gives (see
 the corpus's ``SOURCE.md``). The pages are read from ``../shared``, never copied here. A page is
-decoded as Scrapy decodes it (w3lib: the page's own declaration, else a guess), then handed to
+decoded as the crawl decodes it (UTF-8 when its bytes are, else as Scrapy would: w3lib, the page's
+own declaration, else a guess), then handed to
 :func:`blogtitles.extract.read_article`.
 
 - **exact**: the title, cleaned as the crawl cleans it, equals the expected one;
@@ -24,7 +25,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 from w3lib.encoding import html_to_unicode
 
-from blogtitles.extract import read_article
+from blogtitles.extract import page_text, read_article
 from blogtitles.extract.html import clean_title
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,8 +43,9 @@ class Case:
     published: str
 
     def page(self, root: Path) -> str:
+        """The page as the crawl reads it (:func:`blogtitles.extract.page_text`)."""
         raw = gzip.decompress((root / "html" / f"{self.id}.html.gz").read_bytes())
-        return html_to_unicode(None, raw)[1]
+        return page_text(raw, lambda: html_to_unicode(None, raw)[1])
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ The spider imports only from here, so the heuristics behind these can grow witho
 """
 
 from blogtitles.extract.feeds import looks_like_feed
+from blogtitles.extract.html import page_text
 from blogtitles.extract.links import (
     ArticleLink,
     IndexPage,
@@ -34,5 +35,6 @@ __all__ = [
     "find_first_article",
     "looks_like_feed",
     "newest_feed_entry",
+    "page_text",
     "read_article",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -133,3 +134,14 @@ _HEADING_TEXT = etree.XPath(
 def heading_text(element: etree._Element) -> str:
     """A heading's text without the permalink anchor engines add to it."""
     return clean_text("".join(_HEADING_TEXT(element)))
+
+
+def page_text(body: bytes, declared: Callable[[], str]) -> str:
+    """A page's text: its bytes as UTF-8 when they are valid UTF-8, whatever the page or server
+    declares, else ``declared()`` (the declared charset's decoding). Pages in other charsets
+    are almost never valid UTF-8 (an ``é`` alone is an invalid byte), so a valid one is UTF-8
+    with a wrong declaration: the usual cause of mojibake (``sanciÃ³n``)."""
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return declared()

@@ -33,7 +33,7 @@ from blogtitles.inputs import BlogInput, InputListError
 from blogtitles.inputs.sources import BlogSource, open_source
 from blogtitles.items import BlogRecord
 from blogtitles.rendering import RenderConfigError, RenderPolicy, check_mode, rendered_by
-from blogtitles.spiders.records import is_document, not_html
+from blogtitles.spiders.records import is_document, not_html, text_of
 
 if TYPE_CHECKING:
     from typing import Self
@@ -208,12 +208,12 @@ class BlogTitlesSpider(scrapy.Spider):
     def analyze_index(self, response: TextResponse, blog_url: str) -> IndexPage:
         """What the index ``response`` says (newest article, feed, doubt)."""
         rule = self.rule_for(blog_url) or self.rule_for(response.url)
-        return analyze_index(response.text, response.url, rule)
+        return analyze_index(text_of(response), response.url, rule)
 
     def read_article(self, response: TextResponse, blog_url: str) -> ArticlePage:
         """The title (date, blog name) of the article ``response``, and whether it is a shell."""
         rule = self.rule_for(response.url) or self.rule_for(blog_url)
-        return read_article(response.text, response.url, rule)
+        return read_article(text_of(response), response.url, rule)
 
     # -- callbacks -----------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 
+from blogtitles.extract import page_text
 from blogtitles.rendering import rendered_by
 
 
@@ -20,6 +21,14 @@ def is_document(response: Response) -> bool:
         return False
     content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
     return not content_type or "html" in content_type or "xml" in content_type
+
+
+def text_of(response: TextResponse) -> str:
+    """The page's text for the extractors: UTF-8 when its bytes are (see
+    :func:`blogtitles.extract.page_text`), else as Scrapy decoded it."""
+    if response.encoding.replace("-", "").lower() == "utf8":
+        return response.text
+    return page_text(response.body, lambda: response.text)
 
 
 def not_html(response: Response) -> str:

@@ -152,3 +152,24 @@ def test_json_output_is_valid_utf8_when_the_page_lies_about_its_encoding(
     exporter.export_item(record)
     line = stream.getvalue().decode("utf-8")  # strict: raises on invalid UTF-8
     assert json.loads(line)["title"].startswith("Caf")
+
+
+def test_a_utf8_page_that_declares_another_charset_is_read_as_utf8(spider: BlogsSpider) -> None:
+    """The usual mojibake (``sanciÃ³n``): UTF-8 bytes, a server or page that says ISO-8859-1."""
+    body = "<html><head><meta charset='iso-8859-1'><title>Sanción: «fin» — ½</title></head></html>"
+    res = response(
+        HtmlResponse,
+        BLOG + "p",
+        body.encode("utf-8"),
+        headers={"Content-Type": "text/html; charset=iso-8859-1"},
+    )
+    record = spider.parse_article(res, blog_url=BLOG)
+    assert record.title == "Sanción: «fin» — ½"
+
+
+def test_a_page_that_is_not_utf8_keeps_its_declared_charset(spider: BlogsSpider) -> None:
+    body = "<html><head><title>Café crème</title></head></html>".encode("cp1252")
+    res = response(
+        HtmlResponse, BLOG + "p", body, headers={"Content-Type": "text/html; charset=windows-1252"}
+    )
+    assert spider.parse_article(res, blog_url=BLOG).title == "Café crème"
