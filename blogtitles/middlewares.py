@@ -58,6 +58,8 @@ def bypass(settings: BaseSettings) -> str:
         return f"a proxy is set in the environment ({proxy}): it would resolve the names"
     if settings.get("BLOGTITLES_RENDER_PROXY"):
         return "BLOGTITLES_RENDER_PROXY is set: the renderer's proxy would resolve the names"
+    if settings.getdict("BLOGTITLES_SPLASH_ARGS").get("proxy"):
+        return "BLOGTITLES_SPLASH_ARGS has a proxy: it would resolve the names"
     handlers = settings.getdict("DOWNLOAD_HANDLERS")
     for scheme in ("http", "https"):
         handler = handlers.get(scheme)

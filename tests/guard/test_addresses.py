@@ -117,3 +117,22 @@ def test_leaving_a_loopback_only_run_is_loud(caplog: pytest.LogCaptureFixture) -
     summary = accounting.Summary.from_stats(stats)
     assert not summary.balanced
     assert "OFF-LOOPBACK CONNECTIONS REFUSED" in "\n".join(summary.lines())
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"BLOGTITLES_RENDER_PROXY": "http://127.0.0.1:3128"},
+        {"BLOGTITLES_SPLASH_ARGS": {"proxy": "http://127.0.0.1:3128"}},
+        {
+            "DOWNLOAD_HANDLERS": {
+                "https": "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
+            }
+        },
+    ],
+)
+def test_what_would_route_around_the_guard_is_named(settings: dict[str, object]) -> None:
+    from blogtitles.middlewares import bypass
+
+    assert bypass(project_crawler(settings=settings).settings)
+    assert bypass(project_crawler().settings) == ""
