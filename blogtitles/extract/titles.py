@@ -224,6 +224,7 @@ def strip_site_name(title: str, site_name: str) -> str:
 _SITE_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|»|•|/)\s+|\s*(?:：|ㅣ|--|\|)\s*|:\s+")
 _DATE_PART_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_QUOTES = frozenset("\"'“”„‟‘’‚«»‹›「」『』")
 _GENERIC_LABELS = frozenset({"www", "com", "co", "org", "net", "news", "blog", "m", "amp"})
 
 
@@ -262,9 +263,9 @@ class SiteNames:
 
     def names_site(self, part: str) -> bool:
         """Whether ``part`` (a piece of a title) is the site's name, or a date beside it."""
-        folded = _fold(part)
-        if not folded:
-            return False
+        folded, part = _fold(part), part.strip()
+        if not folded or part[:1] in _QUOTES or part[-1:] in _QUOTES:
+            return False  # “The Site's Name” in quotes is the author's, part of the title
         if folded in self.names or folded in self.labels or _DATE_PART_RE.match(part.strip()):
             return True
         return any(len(label) >= 4 and label in folded for label in self.labels)

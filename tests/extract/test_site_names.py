@@ -70,3 +70,11 @@ def test_the_part_that_names_the_site_is_cut(html: str, url: str, expected: str)
 def test_a_title_with_dashes_of_its_own_is_kept_whole(og: str, url: str) -> None:
     title = extract_title(page("x", og=og), url)
     assert title is not None and title.text == og
+
+
+def test_the_site_name_in_quotes_belongs_to_the_title() -> None:
+    """The author's own words: a post that names its blog in quotes keeps it."""
+    og = "Fresh post n°1 – “Python 3.14 Weekly”"
+    html = page("x", og=og, publisher="Python 3.14 Weekly")
+    title = extract_title(html, "https://python-weekly.example.org/p/1")
+    assert title is not None and title.text == og
