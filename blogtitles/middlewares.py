@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import DNSLookupError
 
 from blogtitles.errors import ForbiddenAddress, ForbiddenAddressError
 from blogtitles.guard import AddressPolicy, GuardConfigError
 from blogtitles.guard.addresses import splash_endpoint
+from blogtitles.guard.lookup import address_of
 from blogtitles.rendering import RENDERED
 
 if TYPE_CHECKING:
@@ -115,10 +115,8 @@ class AddressGuardMiddleware:
 
     async def _resolve(self, host: str) -> str:
         """The address of a page going to a renderer; a failed lookup fails the request."""
-        from twisted.internet import reactor
-
         try:
-            return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]
+            return await address_of(host)
         except Exception as exc:
             raise DNSLookupError(f"DNS lookup failed: {host}: {exc}") from exc
 

@@ -33,10 +33,11 @@ from scrapy.core.downloader import Downloader, Slot
 from scrapy.core.downloader.handlers._aiohttp import AiohttpDownloadHandler, _ClientResponse
 from scrapy.core.downloader.handlers._base_streaming import BaseStreamingDownloadHandler
 from scrapy.utils.asyncio import call_later
-from scrapy.utils.defer import _schedule_coro, maybe_deferred_to_future
+from scrapy.utils.defer import _schedule_coro
 from scrapy.utils.ssl import _make_ssl_context
 
 from blogtitles.guard import AddressPolicy
+from blogtitles.guard.lookup import address_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -132,7 +133,7 @@ class ReactorResolver(AbstractResolver):
     ) -> None:
         self.policy = policy
         self.crawler = crawler
-        self.lookup = lookup or _reactor_lookup
+        self.lookup = lookup or address_of
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -156,10 +157,3 @@ class ReactorResolver(AbstractResolver):
 
     async def close(self) -> None:
         return None
-
-
-async def _reactor_lookup(host: str) -> str:
-    """``host``'s address by the reactor's resolver."""
-    from twisted.internet import reactor
-
-    return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]

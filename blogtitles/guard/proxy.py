@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import socket
 from typing import TYPE_CHECKING, Final
@@ -22,10 +21,10 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
 
 from blogtitles.errors import ForbiddenAddressError
 from blogtitles.guard.addresses import AddressPolicy
+from blogtitles.guard.lookup import address_of
 
 if TYPE_CHECKING:
     from typing import Self
@@ -103,7 +102,7 @@ class BrowserProxy:
             host, port = url.hostname or "", url.port or 80
             path = (url.path or "/") + (f"?{url.query}" if url.query else "")
         try:
-            address = await self._lookup(host)
+            address = await address_of(host)
             self.policy.enforce(host, address, self.crawler.stats, port)
         except (ForbiddenAddressError, OSError) as exc:
             logger.warning("Chromium's request to %s refused: %s", target, exc)
@@ -126,15 +125,6 @@ class BrowserProxy:
             await _pipe(up_reader, writer)
         finally:
             up_writer.close()
-
-    @staticmethod
-    async def _lookup(host: str) -> str:
-        """``host``'s address by the crawl's resolver (an IP literal as it is)."""
-        from twisted.internet import reactor
-
-        with contextlib.suppress(ValueError):
-            return str(ipaddress.ip_address(host))
-        return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]
 
 
 def _is_hop_by_hop(line: str) -> bool:

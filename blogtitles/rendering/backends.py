@@ -21,15 +21,14 @@ gives up after ``BLOGTITLES_RENDER_TIMEOUT``; rendered pages are counted in the 
 from __future__ import annotations
 
 import inspect
-import ipaddress
 import logging
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.utils.defer import maybe_deferred_to_future
 
 from blogtitles.compat.downloader import AiohttpHandler
+from blogtitles.guard.lookup import address_of
 from blogtitles.inputs import RENDER_MODES
 
 if TYPE_CHECKING:
@@ -118,22 +117,12 @@ class BrowserGuard:
             return False  # data:, blob:, about:: nothing leaves the browser
         host = (parts.hostname or "").lower()
         try:
-            address = await _address_of(host)
+            address = await address_of(host)
             self.policy.check(host, address, parts.port or 0)
         except Exception as exc:  # noqa: BLE001 - a failed lookup is refused too
             logger.warning("Chromium's request to %s aborted: %s", request.url, exc)
             return True
         return bool(await _maybe_await(self.then(request))) if self.then else False
-
-
-async def _address_of(host: str) -> str:
-    """The address of ``host`` by the crawl's resolver (an IP literal as it is)."""
-    from twisted.internet import reactor
-
-    try:
-        return str(ipaddress.ip_address(host.strip("[]")))
-    except ValueError:
-        return str(await maybe_deferred_to_future(reactor.resolve(host)))  # type: ignore[attr-defined]
 
 
 async def _maybe_await(value: Any) -> Any:
