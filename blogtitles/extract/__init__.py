@@ -5,8 +5,10 @@ The spider imports only from here, so the heuristics behind these can grow witho
 - :func:`analyze_index`: what a blog's index says (newest article, feed, doubt, blog name, whether
   it is a script-built shell); :func:`find_first_article` is its short form, the link only;
 - :func:`newest_feed_entry`: a feed's newest entry and its title; :func:`looks_like_feed`;
-- :func:`read_article`: the article's title, date and blog name, and whether the page is a
-  script-built shell, from one parse; :func:`extract_title` is its short form, the title only;
+- :func:`read_article`: the article's title (the visible headline when metadata or the feed
+  confirms it), date and blog name, and whether the page is a script-built shell, from one
+  parse; :func:`extract_title` is its short form, the title only; :class:`TitleHints`: what the
+  crawl knew before (the feed entry's title, the blog's name from its index page);
 - :class:`SiteRules`: per-site selectors that win over every signal.
 """
 
@@ -20,6 +22,7 @@ from blogtitles.extract.links import (
     newest_feed_entry,
 )
 from blogtitles.extract.rules import SiteRule, SiteRuleError, SiteRules
+from blogtitles.extract.sitenames import TitleHints
 from blogtitles.extract.titles import ArticlePage, ArticleTitle, extract_title, read_article
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "SiteRule",
     "SiteRuleError",
     "SiteRules",
+    "TitleHints",
     "analyze_index",
     "extract_title",
     "find_first_article",

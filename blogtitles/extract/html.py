@@ -123,19 +123,6 @@ def element_text(element: etree._Element) -> str:
     return clean_text(element.text_content())
 
 
-# Permalink anchors that engines put inside headings (Sphinx "¶", Docusaurus "#", ...).
-_HEADING_TEXT = etree.XPath(
-    ".//text()[not(ancestor::*[contains(@class, 'headerlink') or contains(@class, 'hash-link')"
-    " or contains(@class, 'anchor') or contains(@class, 'permalink') or self::script"
-    " or self::style or self::button or @aria-hidden='true'])]"
-)
-
-
-def heading_text(element: etree._Element) -> str:
-    """A heading's text without the permalink anchor engines add to it."""
-    return clean_text("".join(_HEADING_TEXT(element)))
-
-
 def page_text(body: bytes, declared: Callable[[], str]) -> str:
     """A page's text: its bytes as UTF-8 when they are valid UTF-8, whatever the page or server
     declares, else ``declared()`` (the declared charset's decoding). Pages in other charsets

@@ -30,20 +30,21 @@ def json_ld_nodes(doc: etree._Element) -> list[dict[str, Any]]:
             data = json.loads(text)
         except ValueError:
             continue
-        nodes.extend(_flatten(data))
+        nodes.extend(flatten_json_ld(data))
     return nodes
 
 
-def _flatten(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+def flatten_json_ld(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """The objects of one parsed JSON-LD block, ``@graph`` members included."""
     if depth > 6:
         return
     if isinstance(data, list):
         for item in data:
-            yield from _flatten(item, depth + 1)
+            yield from flatten_json_ld(item, depth + 1)
     elif isinstance(data, dict):
         yield data
         if "@graph" in data:
-            yield from _flatten(data["@graph"], depth + 1)
+            yield from flatten_json_ld(data["@graph"], depth + 1)
 
 
 def node_types(node: dict[str, Any]) -> set[str]:

@@ -1,68 +1,59 @@
-"""An article page's title (exactly as the author wrote it), its date and the blog's name.
+"""An article page's title as a reader sees it, its date and the blog's name.
 
-Title signals, strongest first: JSON-LD ``headline`` (of an Article/BlogPosting), ``og:title``,
-``twitter:title``, the article heading (``<h1>``/``<h2>`` with ``entry-title``, ``p-name``,
-``post-title``..., else the article's ``<h1>``, else the first ``<h1>``), then ``<title>`` without
-the site-name part. Between disagreeing signals: a candidate equal to the site's name is not a
-title; a truncated candidate (``…``, or a prefix of another) gives way to the full form.
+The title is chosen on evidence, from one parse of the page (:class:`.facts.PageFacts`):
+
+- **the visible headline** (:mod:`.headlines`): the article's heading, kicker-free;
+- **witnesses**: the feed entry's title when the crawl found the article in the blog's feed
+  (the author's own words), JSON-LD ``headline``, ``og:title``, ``twitter:title`` and
+  ``<title>``, each tidied (entities decoded, once more where double-escaped) and without the
+  part that names the site (:mod:`.sitenames`).
+
+Metadata titles are often written for search engines and social cards, and differ from the
+headline on the page. So: **the visible headline wins when a witness confirms it**: equal to it
+up to typography (``’`` for ``'``), or equal once a site or section part (``Headline | Site``)
+or a kicker (``Opinion | Headline``) beside it is set aside, or a cut copy of it (a strict
+prefix, ``…``, or a value cut at a backslash-escaped quote). Its own form is reported
+(``found_by="h1"``). When no witness confirms a heading, the page's headings are not trusted
+(they may be a widget's, a ticker's, the comments'): the feed entry's title wins if there is
+one, else the title most witnesses give (ties: JSON-LD, ``og:title``, ``twitter:title``,
+``<title>``), in its full form if another witness continues a cut one. A page without
+metadata (no witness but its ``<title>``, or none) gets its first heading. A per-site rule
+(:mod:`.rules`) wins over all of it.
 """
 
 from __future__ import annotations
 
+import html
 import re
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
 from blogtitles.extract.dates import parse_date
-from blogtitles.extract.entries import first_date_text, has_class
-from blogtitles.extract.html import (
-    TITLE,
-    clean_text,
-    clean_title,
-    element_text,
-    heading_text,
-    parse_html,
-)
+from blogtitles.extract.entries import first_date_text
+from blogtitles.extract.facts import PageFacts
+from blogtitles.extract.headlines import Headline, headline_candidates
+from blogtitles.extract.html import clean_text, clean_title, element_text, parse_html
 from blogtitles.extract.rules import SiteRule
 from blogtitles.extract.scripts import looks_script_built
-from blogtitles.extract.structured import (
-    ARTICLE_TYPES,
-    json_ld_nodes,
-    meta_content,
-    node_types,
-    text_value,
+from blogtitles.extract.sitenames import (
+    SITE_SEPARATORS_RE,
+    SiteNames,
+    TitleHints,
+    fold,
+    site_name,
 )
+from blogtitles.extract.structured import ARTICLE_TYPES, node_types, text_value
 
-_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|»|•|/)\s+|:\s+")
 _ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*$")
-_HEADING_CLASSES = " or ".join(
-    has_class(name)
-    for name in ("entry-title", "post-title", "article-title", "p-name", "headline", "title")
-)
-_HEADINGS = (
-    etree.XPath(f"//*[self::h1 or self::h2 or self::h3][{_HEADING_CLASSES}]"),
-    etree.XPath("//*[@itemprop='headline' or @itemprop='name'][self::h1 or self::h2]"),
-    etree.XPath("//article//h1 | //main//h1"),
-    etree.XPath("//h1"),
-    etree.XPath("//article//h2 | //main//h2"),
-)
-# A link to the site's home page, whose text is the site's name.
-_HOME_LINKS = etree.XPath(
-    "//a[@rel='home'] | //*[contains(@class, 'site-title') or contains(@class, 'site-name')"
-    " or contains(@class, 'logo')]/descendant-or-self::a | //header//h1/a | //header//a[@href='/']"
-)
-_DATE_XPATHS = tuple(
-    etree.XPath(xpath)
-    for xpath in (
-        "//article//time/@datetime",
-        f"//*[{has_class('dt-published')}]/@datetime",
-        "//time[@itemprop='datePublished']/@datetime",
-        "//time/@datetime",
-    )
-)
+#: Between a title and a part beside it: a site's separators, or a bracket ("(Published 2016)").
+_PART_SEPARATORS_RE = re.compile(f"{SITE_SEPARATORS_RE.pattern}|\\s+(?=[(\\[])")
+_WORD_RE = re.compile(r"\w+")
+_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+#: Witnesses in the order that breaks a tie between them.
+WITNESSES = ("feed", "json-ld", "og:title", "twitter:title", "title")
+#: A cut copy confirms a heading only when it is at least this long (a word or two is not).
+_MIN_CUT = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,202 +78,222 @@ class ArticlePage:
     script_built: bool = False
 
 
-def read_article(page: str | bytes, url: str, rule: SiteRule | None = None) -> ArticlePage:
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """A title the page's metadata (or the feed) gives, tidied and without the site's name.
+
+    ``cut``: the value ends in ``…`` or at a backslash (a theme's unescaped quote ended the
+    attribute there); ``text`` is then the part before.
+    """
+
+    signal: str
+    text: str
+    cut: bool = False
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text)
+
+
+def read_article(
+    page: str | bytes, url: str, rule: SiteRule | None = None, hints: TitleHints | None = None
+) -> ArticlePage:
     """The article's title (with date and blog name) and whether the page is a script shell.
 
-    ``url`` is the page's address (kept for per-site rules); ``rule`` a per-site override.
+    ``url`` is the page's address; ``rule`` a per-site override; ``hints`` what the crawl
+    learned before (the feed entry's title, the blog's name from its index page).
     """
     doc = parse_html(page)
     if doc is None:
         return ArticlePage(None)
     script_built = looks_script_built(doc)
-    all_nodes = json_ld_nodes(doc)
-    nodes = [node for node in all_nodes if node_types(node) & ARTICLE_TYPES]
-    site_name = _site_name(doc, url, all_nodes)
-    names = SiteNames.of(doc, url, all_nodes, site_name)
-    candidates = [
-        (signal, names.strip(text)) for signal, text in _candidates(doc, nodes, site_name, rule)
-    ]
-    chosen = choose_title(candidates, site_name)
+    facts = PageFacts.of(doc)
+    nodes = [node for node in facts.json_ld if node_types(node) & ARTICLE_TYPES]
+    name = site_name(facts.metas, facts.json_ld, doc, url)
+    own_names = (name, facts.meta("og:site_name", "application-name"))
+    names = SiteNames.of(url, facts.json_ld, own_names, hints)
+    chosen = _by_rule(doc, rule)
+    if chosen is None:
+        headlines = [
+            headline
+            for headline in headline_candidates(facts.headings, name)
+            if not _is_name(headline.text, names)
+        ]
+        chosen = choose_title(headlines, witnesses(facts, nodes, names, hints))
     if chosen is None:
         return ArticlePage(None, script_built)
-    title = ArticleTitle(chosen[1], chosen[0], _published(doc, nodes), site_name, script_built)
+    published = _published(doc, facts, nodes)
+    title = ArticleTitle(chosen[1], chosen[0], published, name, script_built)
     return ArticlePage(title, script_built)
 
 
-def extract_title(page: str | bytes, url: str, rule: SiteRule | None = None) -> ArticleTitle | None:
+def extract_title(
+    page: str | bytes, url: str, rule: SiteRule | None = None, hints: TitleHints | None = None
+) -> ArticleTitle | None:
     """The article's title (with date and blog name), or ``None`` when the page names none."""
-    return read_article(page, url, rule).title
+    return read_article(page, url, rule, hints).title
 
 
-def _candidates(
-    doc: etree._Element, nodes: list[dict], site_name: str, rule: SiteRule | None
-) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    if rule is not None and rule.title:
-        for match in rule.select(doc, "title")[:1]:
-            text = match if isinstance(match, str) else element_text(match)
-            found.append(("site_rule", clean_text(str(text))))
-    for node in nodes[:1]:
-        found.append(("json-ld", text_value(node.get("headline") or node.get("name"))))
-    found.append(("og:title", meta_content(doc, "og:title")))
-    found.append(("twitter:title", meta_content(doc, "twitter:title")))
-    folded_site = site_name.casefold()
-    heading = next(
-        (
-            text
-            for xpath in _HEADINGS
-            for text in map(heading_text, xpath(doc)[:3])
-            if text and text.casefold() != folded_site
-        ),
-        "",
-    )
-    found.append(("h1", heading))
-    titles = TITLE(doc)
-    if titles:
-        found.append(("title", strip_site_name(element_text(titles[0]), site_name)))
-    # Only what a reader would see as a title (the clean-title pipeline's rule): not a heading
-    # of zero-width characters alone.
-    return [(signal, text) for signal, text in found if text and clean_title(text)]
+def witnesses(
+    facts: PageFacts, nodes: list[dict], names: SiteNames, hints: TitleHints | None = None
+) -> list[Witness]:
+    """The titles metadata (and the feed) give, in :data:`WITNESSES` order, the site's name
+    cut from each; none that is only the site's name."""
+    raw = [
+        ("feed", hints.feed_title if hints else ""),
+        ("json-ld", text_value(nodes[0].get("headline") or nodes[0].get("name")) if nodes else ""),
+        ("og:title", facts.meta("og:title")),
+        ("twitter:title", facts.meta("twitter:title")),
+        ("title", facts.title),
+    ]
+    found = []
+    for signal, value in raw:
+        text, cut = tidy(value)
+        text = names.strip(text)
+        if text and not _is_name(text, names):
+            found.append(Witness(signal, text, cut))
+    return found
 
 
-def choose_title(candidates: list[tuple[str, str]], site_name: str) -> tuple[str, str] | None:
-    """The strongest candidate that is not the site's name, or the full form it truncates."""
-    folded_site = site_name.casefold()
-    usable = [(s, t) for s, t in candidates if t.casefold() != folded_site or s == "site_rule"]
-    if not usable:
-        return None
-    signal, text = usable[0]
-    if signal == "site_rule":
-        return signal, text
+def tidy(value: str) -> tuple[str, bool]:
+    """A metadata value as a reader would read it, and whether it was cut short.
+
+    Entities are decoded (twice when double-escaped: ``&amp;ouml;``); a value ending in ``…``
+    or at a lone backslash (``... & \\``: a theme wrote ``\\"`` inside a double-quoted
+    attribute) is cut, and only the part before counts.
+    """
+    text = clean_title(value)
+    if _ENTITY_RE.search(text):
+        text = clean_title(html.unescape(text))
     stem = _ELLIPSIS_RE.sub("", text)
-    truncated = stem != text
-    for other_signal, other in usable[1:]:
-        if len(other) <= len(stem) or not other.startswith(stem):
+    if text.endswith("\\"):
+        stem = text.rstrip("\\").strip()
+    return stem, stem != text
+
+
+def choose_title(headlines: list[Headline], found: list[Witness]) -> tuple[str, str] | None:
+    """``(found_by, title)``: the first headline a witness gives, else the first a witness
+    confirms, else the feed's title, else the witnesses' majority (see the module's
+    docstring); ``None`` without any."""
+    for headline in headlines:
+        same = [witness for witness in found if witness.folded == fold(headline.text)]
+        if same:
+            return "h1", _visible_form(headline, same)
+    for headline in headlines:
+        if any(confirms(witness, headline.text) for witness in found):
+            return "h1", headline.text
+    if headlines and all(witness.signal == "title" for witness in found):
+        # No metadata at all: the page's heading over its <title> (often a stale or generic
+        # one, "Blog | Site").
+        return "h1", headlines[0].text
+    if not found:
+        return None
+    feed = next((witness for witness in found if witness.signal == "feed"), None)
+    if feed is not None:
+        return feed.signal, feed.text
+    cores = {witness.signal: _core(witness, found) for witness in found}
+    votes: dict[str, int] = {}
+    for core in cores.values():
+        votes[core.folded] = votes.get(core.folded, 0) + 1
+    best = max(votes.values())
+    chosen = next(core for core in cores.values() if votes[core.folded] == best)
+    return _full_form(chosen, found)
+
+
+def confirms(witness: Witness, headline: str) -> bool:
+    """Whether ``witness`` gives ``headline`` with a site, section or kicker part beside it
+    (shorter than the headline), or is a cut copy of it."""
+    heading = fold(headline)
+    if not heading:
+        return False
+    if (witness.cut or len(witness.text) >= _MIN_CUT) and heading.startswith(witness.folded):
+        return True  # a cut copy
+    return _beside(witness.text, heading)
+
+
+def _beside(text: str, core: str) -> bool:
+    """Whether ``text`` is ``core`` (folded) with a part after it (not after a colon: that
+    is a subtitle), or a shorter part before it, at a separator."""
+    for match in _PART_SEPARATORS_RE.finditer(text):
+        before, after = fold(text[: match.start()]), fold(text[match.end() :])
+        site_part = before == core and not match.group().startswith(":")
+        if site_part or (after == core and len(before) < len(core)):
+            return True
+    return False
+
+
+def _visible_form(headline: Headline, same: list[Witness]) -> str:
+    """The heading's form of a title witnesses give too (its typography is the author's),
+    unless the heading's layout dropped a separator they write (a kicker set apart): then
+    the witnesses' most common form."""
+    forms = [witness.text for witness in same]
+    written = max(forms, key=lambda form: (_marks(form), forms.count(form)))
+    if headline.with_kicker or _marks(written) > _marks(headline.text):
+        return written
+    return headline.text
+
+
+def _marks(text: str) -> int:
+    """Separators and word breaks: what a layout that sets parts apart drops from the text."""
+    return sum(1 for char in text if char in ":|/") + len(_WORD_RE.findall(text))
+
+
+def _core(witness: Witness, found: list[Witness]) -> Witness:
+    """The shorter witness that ``witness`` repeats with a site part beside it, else itself."""
+    for other in found:
+        if len(other.folded) < len(witness.folded) and _beside(witness.text, other.folded):
+            return other
+    return witness
+
+
+def _full_form(chosen: Witness, found: list[Witness]) -> tuple[str, str]:
+    """``chosen``, or the witness that continues it when it is cut (not with a site part)."""
+    for other in found:
+        if other is chosen or len(other.text) <= len(chosen.text):
             continue
-        # A longer form that continues the same words is the full title; one that continues
-        # with " | Blog" is a page title with the site's name (when it was not recognised).
-        continues_title = other_signal != "title" and not _SEPARATORS_RE.match(other[len(stem) :])
-        if truncated or continues_title:
-            return other_signal, other
-    return signal, stem if truncated else text
+        if not other.text.startswith(chosen.text):
+            continue
+        continues = not SITE_SEPARATORS_RE.match(other.text[len(chosen.text) :])
+        if chosen.cut or (continues and other.signal != "title"):
+            return other.signal, other.text
+    return chosen.signal, chosen.text
 
 
-def _site_name(doc: etree._Element, url: str, nodes: list[dict]) -> str:
-    """``og:site_name``, JSON-LD ``WebSite``/``Blog`` name, else the text of a home link."""
-    name = meta_content(doc, "og:site_name", "application-name")
-    if name:
-        return name
-    for node in nodes:
-        if node_types(node) & {"WebSite", "Blog", "Organization"}:
-            name = text_value(node.get("name"))
-            if name:
-                return name
-    host = urlsplit(url).hostname
-    for link in _HOME_LINKS(doc)[:5]:
-        target = urlsplit(urljoin(url, link.get("href") or ""))
-        text = element_text(link)
-        if text and target.hostname == host and target.path in ("", "/") and len(text) < 80:
-            return text
-    return ""
+def _is_name(text: str, names: SiteNames) -> bool:
+    return fold(text) in names.names
 
 
-def _published(doc: etree._Element, nodes: list[dict]) -> str | None:
-    value = meta_content(doc, "article:published_time", "datePublished", "date", "dc.date")
+def _by_rule(doc: etree._Element, rule: SiteRule | None) -> tuple[str, str] | None:
+    if rule is None or not rule.title:
+        return None
+    for match in rule.select(doc, "title")[:1]:
+        text = clean_title(match if isinstance(match, str) else element_text(match))
+        if text:
+            return "site_rule", text
+    return None
+
+
+def _published(doc: etree._Element, facts: PageFacts, nodes: list[dict]) -> str | None:
+    """The article's own date: its metadata, JSON-LD ``datePublished``, a ``<time>`` in the
+    article (else the page's first), else the first short text that reads as a date."""
+    value = facts.meta("article:published_time", "datePublished", "date", "dc.date")
     if not value and nodes:
         value = text_value(nodes[0].get("datePublished"))
     if value and parse_date(value):
         return parse_date(value)
-    for xpath in _DATE_XPATHS:
-        for found in xpath(doc)[:1]:
-            parsed = parse_date(clean_text(str(found)))
-            if parsed:
-                return parsed
+    times = sorted(facts.times, key=_time_rank)
+    for element in times[:1]:
+        parsed = parse_date(clean_text(element.get("datetime") or ""))
+        if parsed:
+            return parsed
     return first_date_text(doc)
 
 
-def strip_site_name(title: str, site_name: str) -> str:
-    """Remove a `` | Site`` / `` - Site`` / ``Site: `` part that equals the site's name.
-
-    Never cuts blindly at a dash: without a known site name the title is kept whole.
-    """
-    if not site_name:
-        return title
-    folded = site_name.casefold()
-    matches = list(_SEPARATORS_RE.finditer(title))
-    if not matches:
-        return title
-    last, first = matches[-1], matches[0]
-    if title[last.end() :].strip().casefold() == folded:
-        return title[: last.start()].strip()
-    if title[: first.start()].strip().casefold() == folded:
-        return title[first.end() :].strip()
-    return title
-
-
-#: What may stand between a title and the site's name: `` | ``, `` - ``, ``：``, ``ㅣ``, ``--``...
-_SITE_SEPARATORS_RE = re.compile(r"\s+(?:\||-|–|—|::|·|»|•|/)\s+|\s*(?:：|ㅣ|--|\|)\s*|:\s+")
-_DATE_PART_RE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-_QUOTES = frozenset("\"'“”„‟‘’‚«»‹›「」『』")
-_GENERIC_LABELS = frozenset({"www", "com", "co", "org", "net", "news", "blog", "m", "amp"})
-
-
-def _fold(text: str) -> str:
-    """Letters and digits only, case folded, German umlauts spelled out (Börsen -> boersen)."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLIT)
-    return "".join(char for char in text if char.isalnum())
-
-
-@dataclass(frozen=True, slots=True)
-class SiteNames:
-    """What the site calls itself (og:site_name, JSON-LD publisher and WebSite names, the home
-    link's text) and its host's labels: the parts of a metadata title that name the site."""
-
-    names: frozenset[str]
-    labels: frozenset[str]
-
-    @classmethod
-    def of(cls, doc: etree._Element, url: str, nodes: list[dict], site_name: str) -> SiteNames:
-        found = {site_name, meta_content(doc, "og:site_name", "application-name")}
-        for node in nodes:
-            publisher = node.get("publisher")
-            if isinstance(publisher, dict):
-                found.add(text_value(publisher.get("name")))
-            if node_types(node) & {"WebSite", "Blog", "Organization", "NewsMediaOrganization"}:
-                found.add(text_value(node.get("name")))
-        labels = (urlsplit(url).hostname or "").split(".")[:-1]
-        return cls(
-            frozenset(_fold(name) for name in found if name and _fold(name)),
-            frozenset(
-                _fold(label)
-                for label in labels
-                if label not in _GENERIC_LABELS and len(_fold(label)) >= 2
-            ),
-        )
-
-    def names_site(self, part: str) -> bool:
-        """Whether ``part`` (a piece of a title) is the site's name, or a date beside it."""
-        folded, part = _fold(part), part.strip()
-        if not folded or part[:1] in _QUOTES or part[-1:] in _QUOTES:
-            return False  # “The Site's Name” in quotes is the author's, part of the title
-        if folded in self.names or folded in self.labels or _DATE_PART_RE.match(part.strip()):
-            return True
-        return any(len(label) >= 4 and label in folded for label in self.labels)
-
-    def strip(self, title: str) -> str:
-        """``title`` without the parts at its end (or start) that name the site."""
-        while True:
-            matches = list(_SITE_SEPARATORS_RE.finditer(title))
-            if not matches:
-                return title
-            last, first = matches[-1], matches[0]
-            head, tail = title[: last.start()].strip(), title[last.end() :].strip()
-            if head and self.names_site(tail):
-                title = head
-                continue
-            start, rest = title[: first.start()].strip(), title[first.end() :].strip()
-            if rest and self.names_site(start):
-                title = rest
-                continue
-            return title
+def _time_rank(element: etree._Element) -> int:
+    """``<time>`` elements in order of trust: the article's, a published mark, any other."""
+    if element.get("datetime") is None:
+        return 3
+    if any(parent.tag == "article" for parent in element.iterancestors()):
+        return 0
+    marks = (element.get("class") or "") + " " + (element.get("itemprop") or "")
+    return 1 if "dt-published" in marks or "datePublished" in marks else 2

@@ -9,7 +9,7 @@ import pytest
 from blogtitles.extract import extract_title, find_first_article
 from blogtitles.extract.feeds import looks_like_feed
 from blogtitles.extract.links import is_article_candidate
-from blogtitles.extract.titles import strip_site_name
+from blogtitles.extract.sitenames import SiteNames
 from blogtitles.pipelines import clean_title
 from farm import engines
 from farm.catalog import ENGINES, make_blog
@@ -118,7 +118,7 @@ def test_no_title() -> None:
     ],
 )
 def test_strip_site_name(title: str, site: str, expected: str) -> None:
-    assert strip_site_name(title, site) == expected
+    assert SiteNames.of("https://x.test/p", [], (site,)).strip(title) == expected
 
 
 @pytest.mark.parametrize(
