@@ -191,6 +191,10 @@ BLOGTITLES_STATE_PATH = ""
 BLOGTITLES_SINCE_LAST_STATE_PATH = "output/state.sqlite3"
 # A TOML file of per-site selectors that win over every extraction signal ("" = none).
 BLOGTITLES_SITE_RULES = ""
+# When the blog's feed is read (see README, "The feed as evidence"): "doubt" (the index leaves
+# doubt about the newest article, or no heading confirms the article's title), "index" (only the
+# first), "always" (every blog that advertises a feed, before its article).
+BLOGTITLES_FEED_EVIDENCE = "doubt"
 # start() pauses reading the list while this many requests wait in the scheduler (0: no limit).
 BLOGTITLES_START_BACKLOG = 1000
 

@@ -43,6 +43,9 @@ SPECIAL_KINDS: Final[dict[str, tuple[str, str]]] = {
     "feed-broken": ("ok", "an undated pinned post first, and the feed answers 500: the index wins"),
     "latin1": ("ok", "pages in windows-1252, not UTF-8"),
     "article-input": ("ok", "the listed URL is already an article page"),
+    "landing": ("ok", "the home page is a landing page whose menu links to the blog at /blog/"),
+    "seo-titles": ("ok", "metadata titles are SEO rewrites; heading and feed have the author's"),
+    "stale-feed": ("ok", "the feed lags: its newest entry is older than the index's newest post"),
     # JavaScript-only blogs (see scripted.py): ok when rendered, needs_javascript otherwise.
     "js-index": ("needs_javascript", "the index's post list is built by script"),
     "js-app": ("needs_javascript", "index and articles are built by script"),
@@ -60,6 +63,9 @@ _KIND_ENGINES: Final = {
     "feed-broken": "wordpress",
     "latin1": "wordpress",
     "article-input": "wordpress",
+    "landing": "wordpress",
+    "seo-titles": "ghost",
+    "stale-feed": "wordpress",
 }
 #: A windows-1252 title (every character exists in that code page).
 LATIN1_TITLE: Final = "Café, crème brûlée & “quotes” – déjà vu"
@@ -163,7 +169,7 @@ def make_blog(
     engine = _KIND_ENGINES.get(kind) or engine or ENGINES[index % len(ENGINES)]
     has_sticky = kind in ("sticky", "feed-broken") or (engine == "wordpress" and index % 10 == 6)
     host = f"{engine}-{index:05d}.{DOMAIN}" if kind == "normal" else f"{kind}.{DOMAIN}"
-    base_path = "/blog/" if engine == "jekyll" else "/"
+    base_path = "/blog/" if engine == "jekyll" or kind == "landing" else "/"
     if kind == "normal" and blogs_per_host > 1:
         host = f"site-{index // blogs_per_host:05d}.{DOMAIN}"
         base_path = f"/{engine}-{index:05d}{base_path}"

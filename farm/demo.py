@@ -23,10 +23,16 @@ from farm.resolver import FARM_SETTINGS
 
 
 def farm_crawl_command(
-    list_file: Path, outputs: Sequence[Path], log_file: Path, timeout: float
+    list_file: Path,
+    outputs: Sequence[Path],
+    log_file: Path,
+    timeout: float,
+    extra: Sequence[str] = (),
 ) -> list[str]:
-    """The ``scrapy crawl blogs`` command line for a farm run."""
+    """The ``scrapy crawl blogs`` command line for a farm run (``extra``: ``NAME=VALUE``
+    settings)."""
     settings = {**FARM_SETTINGS, "LOG_FILE": log_file, "DOWNLOAD_TIMEOUT": timeout}
+    settings |= dict(setting.split("=", 1) for setting in extra)
     return crawl_command("-a", f"urls_file={list_file}", settings=settings, outputs=outputs)
 
 
@@ -36,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--timeout", type=float, default=3.0, help="DOWNLOAD_TIMEOUT for the run")
     parser.add_argument("--output", type=Path, default=Path("output"))
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the crawl (BLOGTITLES_FEED_EVIDENCE=always...); repeatable",
+    )
     args = parser.parse_args(argv)
 
     out = args.output
@@ -49,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             f"({args.blogs} normal blogs + special cases), "
             f"{args.latency * 1000:.0f} ms latency, http://*.farm.test:{farm.port}/"
         )
-        command = farm_crawl_command(list_file, [json_file, csv_file], log_file, args.timeout)
+        outputs = [json_file, csv_file]
+        command = farm_crawl_command(list_file, outputs, log_file, args.timeout, args.set)
         print("$ " + " ".join(command[2:]).replace(sys.executable, "python"))
         started = time.monotonic()
         crawl = subprocess.run(command, check=False)

@@ -256,6 +256,9 @@ def article_page(blog: Blog, post: Post, origin: str) -> str:
     if blog.kind == "untitled" and post is blog.newest:
         return _page(f'<link rel="canonical" href="{url}">\n', f"<main>{content}</main>\n{back}")
     title, name = esc(post.title), esc(blog.name)
+    shown = title
+    if blog.kind == "seo-titles":  # what an SEO plugin writes for search and social cards
+        title = esc(seo_title(post))
     og = (
         f'<meta property="og:type" content="article">\n<meta property="og:title" content="{title}">\n'
         f'<meta property="og:site_name" content="{name}">\n<meta property="og:url" content="{url}">\n'
@@ -272,7 +275,7 @@ def article_page(blog: Blog, post: Post, origin: str) -> str:
         ),
         "ghost": (
             f"<title>{title}</title>\n{og}",
-            f'<article class="article post"><header class="article-header gh-canvas"><h1 class="article-title">{title}</h1></header>\n{content}</article>',
+            f'<article class="article post"><header class="article-header gh-canvas"><h1 class="article-title">{shown}</h1></header>\n{content}</article>',
         ),
         "jekyll": (
             f"<title>{title} | {name}</title>\n{og}",
@@ -293,6 +296,26 @@ def article_page(blog: Blog, post: Post, origin: str) -> str:
     return _page(head, f"{site}<main>{main}</main>\n{back}{_footer(blog)}", page_encoding(blog))
 
 
+def seo_title(post: Post) -> str:
+    """The title an SEO plugin puts in a ``seo-titles`` blog's metadata: not the author's."""
+    return f"Everything you need to know, updated for {post.published:%B %Y}"
+
+
+def landing_page(blog: Blog, origin: str) -> str:
+    """A ``landing`` blog's home page: a product's page whose menu links to its blog."""
+    menu = "".join(
+        f'<li><a href="{origin}{path}">{label}</a></li>'
+        for path, label in (("/", "Home"), ("/pricing/", "Pricing"), (blog.base_path, "Blog"))
+    )
+    body = (
+        f'<header class="site-header"><a class="logo" href="/">{esc(blog.name)}</a>'
+        f'<nav class="menu"><ul>{menu}</ul></nav></header>\n'
+        f'<main><section class="hero"><h1>{esc(blog.name)}: the tool for careful people</h1>'
+        f'<p>{_LOREM}</p><a class="button" href="{origin}/pricing/">See plans</a></section></main>\n'
+    )
+    return _page(f"<title>{esc(blog.name)}</title>\n", body + _footer(blog))
+
+
 # -- feeds --------------------------------------------------------------------------------------
 
 
@@ -300,12 +323,23 @@ def _rfc822(day: date) -> str:
     return format_datetime(datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC))
 
 
+def _feed_title(blog: Blog, post: Post) -> str:
+    """An entry's ``<title>`` (none for the untitled post: its feed knows no more than its page)."""
+    return (
+        ""
+        if blog.kind == "untitled" and post is blog.newest
+        else f"<title>{esc(post.title)}</title>"
+    )
+
+
 def feed_document(blog: Blog, origin: str) -> tuple[str, str]:
     """The blog's feed: (content type, XML). RSS 2.0, or Atom for Blogger and Jekyll."""
     posts = () if blog.kind == "no-links" else blog.posts
+    if blog.kind == "stale-feed":  # not rebuilt since the newest post
+        posts = blog.posts[1:]
     if blog.engine in _FEED_TYPES:
         entries = "".join(
-            f'<entry><title>{esc(p.title)}</title><link rel="alternate" type="text/html" href="{origin}{article_path(blog, p)}"/>'
+            f'<entry>{_feed_title(blog, p)}<link rel="alternate" type="text/html" href="{origin}{article_path(blog, p)}"/>'
             f"<id>{origin}{article_path(blog, p)}</id><published>{p.published}T09:00:00Z</published><updated>{p.published}T09:00:00Z</updated></entry>\n"
             for p in posts
         )
@@ -315,7 +349,7 @@ def feed_document(blog: Blog, origin: str) -> tuple[str, str]:
         )
         return "application/atom+xml; charset=utf-8", xml
     items = "".join(
-        f"<item><title>{esc(p.title)}</title><link>{origin}{article_path(blog, p)}</link>"
+        f"<item>{_feed_title(blog, p)}<link>{origin}{article_path(blog, p)}</link>"
         f"<guid>{origin}{article_path(blog, p)}</guid><pubDate>{_rfc822(p.published)}</pubDate></item>\n"
         for p in posts
     )

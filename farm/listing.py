@@ -35,7 +35,7 @@ def listed_url(blog: Blog, port: int, refused_port: int) -> str:
     """The URL a user would list for ``blog``."""
     if blog.kind == "refused":
         port = refused_port
-    path = "/" if blog.kind == "moved" else blog.base_path
+    path = "/" if blog.kind in ("moved", "landing") else blog.base_path
     if blog.kind == "feed-input":
         path = engines.feed_path(blog)
     if blog.kind == "article-input":

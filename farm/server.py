@@ -204,6 +204,8 @@ class BlogFarm(Resource):
             return redirect(origin.replace(host, target.host, 1) + target.base_path)
         if blog.kind == "moved" and path == "/":
             return redirect(origin + blog.base_path)
+        if blog.kind == "landing" and path == "/":
+            return html_reply(engines.landing_page(blog, origin))
         if path == blog.base_path:
             return self._index_reply(blog, origin)
         rest = path[len(blog.base_path) :] if path.startswith(blog.base_path) else None

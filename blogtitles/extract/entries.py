@@ -24,6 +24,8 @@ class Entry:
     url: str
     published: str | None = None
     pinned: bool = False
+    #: The entry's title, where the index gives it as such (a feed's ``<title>``).
+    title: str = ""
 
 
 def has_class(name: str) -> str:

@@ -42,5 +42,6 @@ def read_feed(page: str | bytes, url: str) -> tuple[list[Entry], str]:
         link = clean_article_url(link) if link else None
         if link:
             when = entry.get("published_parsed") or entry.get("updated_parsed")
-            entries.append(Entry(link, from_struct_time(when)))
+            title = clean_text(entry.get("title", ""))
+            entries.append(Entry(link, from_struct_time(when), title=title))
     return entries, clean_text(parsed.feed.get("title", ""))

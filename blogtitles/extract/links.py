@@ -22,7 +22,7 @@ undated (``dates_disagree``), when the first entry is undated but others are dat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -112,6 +112,8 @@ class ArticleLink:
     url: str
     found_by: str
     published: str | None = None
+    #: The entry's own title, when a feed gave the link (the author's words for the article).
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,8 @@ class IndexPage:
     blog_title: str = ""
     #: No link, and the page is an empty shell its scripts fill in (see :mod:`.scripts`).
     script_built: bool = False
+    #: No link, and the page (a landing page) links to the site's blog section: read that.
+    section_url: str | None = None
 
 
 def find_first_article(
@@ -174,7 +178,35 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
         if link is not None:
             doubt = doubt or ("weak_signal" if weak else "")
             return IndexPage(link, feed_url, doubt, False, blog_title)
-    return IndexPage(None, feed_url, "no_link", False, blog_title, looks_script_built(doc))
+    section = blog_section(doc, base, url)
+    script_built = looks_script_built(doc)
+    return IndexPage(None, feed_url, "no_link", False, blog_title, script_built, section)
+
+
+#: The last path segment of a blog's section on a site whose home page is a landing page.
+_SECTION_NAMES = frozenset(
+    {"blog", "blogs", "posts", "articles", "news", "journal", "writing", "notes", "weblog"}
+)
+
+
+def blog_section(doc: etree._Element, base: str, url: str) -> str | None:
+    """A link from a landing page to the site's blog section (``/blog/``, ``/posts/``,
+    ``/en/news/``...) on the same host, or ``None``."""
+    here, host = _comparable(url), (urlsplit(url).hostname or "").removeprefix("www.")
+    for anchor in doc.iter("a"):
+        target = resolve_link(anchor.get("href"), base)
+        if target is None:
+            continue
+        parts = urlsplit(target)
+        segments = [segment for segment in parts.path.lower().split("/") if segment]
+        if (
+            (parts.hostname or "").removeprefix("www.") == host
+            and 0 < len(segments) <= 2
+            and segments[-1] in _SECTION_NAMES
+            and _comparable(target) != here
+        ):
+            return target
+    return None
 
 
 def _structured_signals(
@@ -214,7 +246,8 @@ def _newer_elsewhere(
             key = sort_key(entry.published)
             if key > newest_key and is_article_candidate(entry.url, index_url):
                 link_url = clean_article_url(entry.url)
-                newest_key, found = key, ArticleLink(link_url, f"{signal}+dates", entry.published)
+                found = ArticleLink(link_url, f"{signal}+dates", entry.published, entry.title)
+                newest_key = key
     return found
 
 
@@ -240,7 +273,7 @@ def choose_entry(
             # Every entry dated: the dates decide. Some undated: an undated one may be newer.
             doubt = "" if len(dated) == len(shown) else "dates_disagree"
             return ArticleLink(
-                clean_article_url(newest.url), f"{signal}+dates", newest.published
+                clean_article_url(newest.url), f"{signal}+dates", newest.published, newest.title
             ), doubt
     elif dated:
         doubt = "first_undated"
@@ -248,10 +281,13 @@ def choose_entry(
         unpinned = next((entry for entry in usable if not entry.pinned), None)
         if unpinned is not None:
             link = ArticleLink(
-                clean_article_url(unpinned.url), f"{signal}+skip_pinned", unpinned.published
+                clean_article_url(unpinned.url),
+                f"{signal}+skip_pinned",
+                unpinned.published,
+                unpinned.title,
             )
             return link, "pinned"
-    return ArticleLink(clean_article_url(first.url), signal, first.published), doubt
+    return ArticleLink(clean_article_url(first.url), signal, first.published, first.title), doubt
 
 
 def discover_feed(doc: etree._Element, base: str) -> str | None:
@@ -324,6 +360,37 @@ def is_article_candidate(link: str, index_url: str, *, strict: bool = False) -> 
 def _bare_host(host: str | None) -> str:
     host = (host or "").lower()
     return host[4:] if host.startswith("www.") else host
+
+
+def cross_check(feed: ArticleLink, index: ArticleLink | None, doubt: str) -> ArticleLink:
+    """The newest article, from the feed's newest entry and the index's answer (``doubt``: what
+    the index was unsure of, ``""`` when sure).
+
+    The same article on both sides keeps the index's signal and gains the feed's title. Dated
+    on both sides, the newer wins: a stale feed loses. Otherwise the feed wins where the index
+    was unsure, and the index (what readers see) where it was sure.
+    """
+    if index is None:
+        return replace(feed, found_by=f"feed (index: {doubt or 'no_link'})")
+    if _comparable(feed.url) == _comparable(index.url):
+        published = index.published or feed.published
+        return ArticleLink(index.url, f"{index.found_by}+feed", published, feed.title)
+    if feed.published and index.published:
+        if sort_key(feed.published) > sort_key(index.published):
+            return replace(feed, found_by="feed (index: older)")
+        return replace(index, found_by=f"{index.found_by} (feed: older)")
+    if doubt:
+        return replace(feed, found_by=f"feed (index: {doubt})")
+    return replace(index, found_by=f"{index.found_by} (feed: differs)")
+
+
+def feed_entry_title(page: str | bytes, url: str, article_url: str) -> str:
+    """The title the feed gives the article at ``article_url`` (``""`` when it lists none)."""
+    if not looks_like_feed(page):
+        return ""
+    entries, _ = read_feed(page, url)
+    wanted = _comparable(article_url)
+    return next((entry.title for entry in entries if _comparable(entry.url) == wanted), "")
 
 
 def newest_feed_entry(page: str | bytes, url: str, blog_url: str) -> tuple[ArticleLink | None, str]:

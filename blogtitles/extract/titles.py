@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -67,15 +68,45 @@ class ArticleTitle:
     #: The page is an empty shell its scripts fill in: this "title" is the shell's, not the
     #: article's (see :mod:`.scripts`).
     script_built: bool = False
+    #: Two signals agree on it (see :class:`Choice`); else the crawl may ask the feed.
+    confirmed: bool = True
+
+
+class Choice(NamedTuple):
+    """The chosen title, the signal that gave it, and whether two signals agree on it (a
+    heading a witness confirms, the feed's own title, a per-site rule)."""
+
+    found_by: str
+    text: str
+    confirmed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TitleEvidence:
+    """What the title was chosen from, as plain tuples (they travel in a request's
+    ``cb_kwargs``): ``(text, with_kicker)`` per headline, ``(signal, text, cut)`` per witness."""
+
+    headlines: tuple[tuple[str, bool], ...] = ()
+    witnesses: tuple[tuple[str, str, bool], ...] = ()
+
+    def with_feed(self, feed_title: str) -> Choice | None:
+        """The choice again, with the feed entry's title as one more witness."""
+        text, cut = tidy(feed_title)
+        found = [Witness(*witness) for witness in self.witnesses if witness[0] != "feed"]
+        if text:
+            found.insert(0, Witness("feed", text, cut))
+        return choose_title([Headline(*headline) for headline in self.headlines], found)
 
 
 @dataclass(frozen=True, slots=True)
 class ArticlePage:
-    """What an article page says: its title (``None`` when it names none), and whether it is an
-    empty shell its scripts fill in (see :mod:`.scripts`), from one parse of the page."""
+    """What an article page says: its title (``None`` when it names none), whether it is an
+    empty shell its scripts fill in (see :mod:`.scripts`), and what the title was chosen from,
+    from one parse of the page."""
 
     title: ArticleTitle | None
     script_built: bool = False
+    evidence: TitleEvidence = TitleEvidence()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +143,24 @@ def read_article(
     name = site_name(facts.metas, facts.json_ld, doc, url)
     own_names = (name, facts.meta("og:site_name", "application-name"))
     names = SiteNames.of(url, facts.json_ld, own_names, hints)
-    chosen = _by_rule(doc, rule)
+    headlines = [
+        headline
+        for headline in headline_candidates(facts.headings, name)
+        if not _is_name(headline.text, names)
+    ]
+    found = witnesses(facts, nodes, names, hints)
+    evidence = TitleEvidence(
+        tuple((headline.text, headline.with_kicker) for headline in headlines),
+        tuple((witness.signal, witness.text, witness.cut) for witness in found),
+    )
+    chosen = _by_rule(doc, rule) or choose_title(headlines, found)
     if chosen is None:
-        headlines = [
-            headline
-            for headline in headline_candidates(facts.headings, name)
-            if not _is_name(headline.text, names)
-        ]
-        chosen = choose_title(headlines, witnesses(facts, nodes, names, hints))
-    if chosen is None:
-        return ArticlePage(None, script_built)
+        return ArticlePage(None, script_built, evidence)
     published = _published(doc, facts, nodes)
-    title = ArticleTitle(chosen[1], chosen[0], published, name, script_built)
-    return ArticlePage(title, script_built)
+    title = ArticleTitle(
+        chosen.text, chosen.found_by, published, name, script_built, chosen.confirmed
+    )
+    return ArticlePage(title, script_built, evidence)
 
 
 def extract_title(
@@ -171,26 +207,26 @@ def tidy(value: str) -> tuple[str, bool]:
     return stem, stem != text
 
 
-def choose_title(headlines: list[Headline], found: list[Witness]) -> tuple[str, str] | None:
+def choose_title(headlines: list[Headline], found: list[Witness]) -> Choice | None:
     """``(found_by, title)``: the first headline a witness gives, else the first a witness
     confirms, else the feed's title, else the witnesses' majority (see the module's
     docstring); ``None`` without any."""
     for headline in headlines:
         same = [witness for witness in found if witness.folded == fold(headline.text)]
         if same:
-            return "h1", _visible_form(headline, same)
+            return Choice("h1", _visible_form(headline, same), True)
     for headline in headlines:
         if any(confirms(witness, headline.text) for witness in found):
-            return "h1", headline.text
+            return Choice("h1", headline.text, True)
     if headlines and all(witness.signal == "title" for witness in found):
         # No metadata at all: the page's heading over its <title> (often a stale or generic
         # one, "Blog | Site").
-        return "h1", headlines[0].text
+        return Choice("h1", headlines[0].text)
     if not found:
         return None
     feed = next((witness for witness in found if witness.signal == "feed"), None)
     if feed is not None:
-        return feed.signal, feed.text
+        return Choice(feed.signal, feed.text, True)
     cores = {witness.signal: _core(witness, found) for witness in found}
     votes: dict[str, int] = {}
     for core in cores.values():
@@ -246,7 +282,7 @@ def _core(witness: Witness, found: list[Witness]) -> Witness:
     return witness
 
 
-def _full_form(chosen: Witness, found: list[Witness]) -> tuple[str, str]:
+def _full_form(chosen: Witness, found: list[Witness]) -> Choice:
     """``chosen``, or the witness that continues it when it is cut (not with a site part)."""
     for other in found:
         if other is chosen or len(other.text) <= len(chosen.text):
@@ -255,21 +291,21 @@ def _full_form(chosen: Witness, found: list[Witness]) -> tuple[str, str]:
             continue
         continues = not SITE_SEPARATORS_RE.match(other.text[len(chosen.text) :])
         if chosen.cut or (continues and other.signal != "title"):
-            return other.signal, other.text
-    return chosen.signal, chosen.text
+            return Choice(other.signal, other.text)
+    return Choice(chosen.signal, chosen.text)
 
 
 def _is_name(text: str, names: SiteNames) -> bool:
     return fold(text) in names.names
 
 
-def _by_rule(doc: etree._Element, rule: SiteRule | None) -> tuple[str, str] | None:
+def _by_rule(doc: etree._Element, rule: SiteRule | None) -> Choice | None:
     if rule is None or not rule.title:
         return None
     for match in rule.select(doc, "title")[:1]:
         text = clean_title(match if isinstance(match, str) else element_text(match))
         if text:
-            return "site_rule", text
+            return Choice("site_rule", text, True)
     return None
 
 

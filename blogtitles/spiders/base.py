@@ -10,6 +10,7 @@ what a page says (:mod:`blogtitles.extract`), whether a page goes through a rend
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
@@ -23,7 +24,11 @@ from blogtitles.extract import (
     IndexPage,
     SiteRule,
     SiteRules,
+    TitleEvidence,
+    TitleHints,
     analyze_index,
+    cross_check,
+    feed_entry_title,
     looks_like_feed,
     newest_feed_entry,
     read_article,
@@ -31,9 +36,10 @@ from blogtitles.extract import (
 from blogtitles.guard.scrapyd import is_scrapyd_job
 from blogtitles.inputs import BlogInput, InputListError
 from blogtitles.inputs.sources import BlogSource, open_source
-from blogtitles.items import BlogRecord
+from blogtitles.items import STATUS_OK, BlogRecord
 from blogtitles.rendering import RenderConfigError, RenderPolicy, check_mode, rendered_by
 from blogtitles.spiders.records import is_document, not_html, text_of
+from blogtitles.spiders.requests import BlogRequests, Outcome
 
 if TYPE_CHECKING:
     from typing import Self
@@ -42,13 +48,10 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 INPUT_KINDS = ("blogs", "articles")
-
-#: What every callback and errback returns: one next request or one record. (Not generators:
-#: Scrapy parses a generator callback's source at every call, costlier than the callback.)
-Outcome = scrapy.Request | BlogRecord
+FEED_EVIDENCE = ("doubt", "index", "always")
 
 
-class BlogTitlesSpider(scrapy.Spider):
+class BlogTitlesSpider(BlogRequests, scrapy.Spider):
     """Index page -> first (newest) article -> its title; exactly one :class:`BlogRecord` per blog.
 
     Spider arguments: ``urls_file`` (a list file, default setting ``BLOGTITLES_URLS_FILE``),
@@ -104,6 +107,9 @@ class BlogTitlesSpider(scrapy.Spider):
             raise InputListError(str(exc)) from None
         spider.source = open_source(crawler, **spider.source_args)
         spider.rules = spider.load_site_rules()
+        spider.feed_evidence = crawler.settings.get("BLOGTITLES_FEED_EVIDENCE")
+        if spider.feed_evidence not in FEED_EVIDENCE:
+            raise InputListError(f"BLOGTITLES_FEED_EVIDENCE: use one of {', '.join(FEED_EVIDENCE)}")
         return spider
 
     def load_site_rules(self) -> SiteRules:
@@ -136,70 +142,6 @@ class BlogTitlesSpider(scrapy.Spider):
             self.crawler.stats.inc_value(accounting.BLOGS_FETCHED)
         return outcome
 
-    # -- requests ------------------------------------------------------------------------------
-    # ``dont_filter`` everywhere: inputs are deduplicated already, and two blogs may share a feed
-    # or an article while each needs its own record. Later steps go first (priority), so blogs
-    # that have started finish before new ones start. ``via``: the response (or request) this
-    # one follows, whose rendering mode it keeps.
-
-    def index_request(self, blog_url: str, *, mode: str = "") -> Outcome:
-        """The request for a blog's index page."""
-        return self.rendering.request(
-            blog_url,
-            "index",
-            mode=mode,
-            priority=0,
-            callback=self.parse_index,
-            errback=self.index_failed,
-            cb_kwargs={"blog_url": blog_url},
-        )
-
-    def feed_request(self, blog_url: str, page: IndexPage, via: Response) -> Outcome:
-        """The request for the blog's feed, carrying the index's own answer as the fallback."""
-        link = page.link
-        return self.rendering.request(
-            page.feed_url or "",
-            "feed",
-            via=via,
-            priority=1,
-            callback=self.parse_feed,
-            errback=self.feed_failed,
-            cb_kwargs={
-                "blog_url": blog_url,
-                "blog_title": page.blog_title,
-                "reason": page.doubt,
-                "fallback_url": link.url if link else "",
-                "fallback_by": link.found_by if link else "",
-                "fallback_published": (link.published or "") if link else "",
-            },
-        )
-
-    def article_request(
-        self,
-        blog_url: str,
-        link: ArticleLink,
-        blog_title: str = "",
-        *,
-        via: Response | scrapy.Request | None = None,
-        mode: str = "",
-    ) -> Outcome:
-        """The request for the newest article."""
-        return self.rendering.request(
-            link.url,
-            "article",
-            via=via,
-            mode=mode,
-            priority=2,
-            callback=self.parse_article,
-            errback=self.article_failed,
-            cb_kwargs={
-                "blog_url": blog_url,
-                "found_by": link.found_by,
-                "blog_title": blog_title,
-                "published": link.published or "",
-            },
-        )
-
     # -- extraction hooks (override in a site-specific spider) ---------------------------------
 
     def rule_for(self, url: str) -> SiteRule | None:
@@ -210,15 +152,18 @@ class BlogTitlesSpider(scrapy.Spider):
         rule = self.rule_for(blog_url) or self.rule_for(response.url)
         return analyze_index(text_of(response), response.url, rule)
 
-    def read_article(self, response: TextResponse, blog_url: str) -> ArticlePage:
+    def read_article(
+        self, response: TextResponse, blog_url: str, hints: TitleHints | None = None
+    ) -> ArticlePage:
         """The title (date, blog name) of the article ``response``, and whether it is a shell."""
         rule = self.rule_for(response.url) or self.rule_for(blog_url)
-        return read_article(text_of(response), response.url, rule)
+        return read_article(text_of(response), response.url, rule, hints)
 
     # -- callbacks -----------------------------------------------------------------------------
 
-    def parse_index(self, response: Response, blog_url: str) -> Outcome:
-        """Follow the newest article (or the feed, when the index leaves doubt).
+    def parse_index(self, response: Response, blog_url: str, landing: bool = True) -> Outcome:
+        """Follow the newest article (or the feed, when the index leaves doubt; or the blog
+        section a ``landing`` page links to).
 
         @blog_url BLOGTITLES_CHECK_BLOG_URL https://blog.python.org/
         @returns requests 1 1
@@ -231,10 +176,15 @@ class BlogTitlesSpider(scrapy.Spider):
             feed = page.feed_url if page.feed_url and page.feed_url != response.url else None
             if page.is_article:
                 return self._title_record(response, blog_url, "input_is_article", page.blog_title)
-            if feed and (page.doubt or page.link is None):
+            if feed and (page.doubt or page.link is None or self.feed_evidence == "always"):
                 return self.feed_request(blog_url, page, response)
             if page.link is not None:
-                return self.article_request(blog_url, page.link, page.blog_title, via=response)
+                link, title = page.link, page.blog_title
+                return self.article_request(
+                    blog_url, link, title, via=response, feed_url=feed or ""
+                )
+            if page.section_url and landing:
+                return self.section_request(blog_url, page.section_url, response)
             record = error_record(blog_url, errors.NO_ARTICLE_LINK, INDEX, "no article link found")
             return self.rendering.settle(response, record, INDEX, script_built=page.script_built)
         except Exception as exc:
@@ -248,12 +198,14 @@ class BlogTitlesSpider(scrapy.Spider):
             link, feed_title = None, ""
             if isinstance(response, TextResponse):
                 link, feed_title = newest_feed_entry(response.text, response.url, blog_url)
-            if link is not None:
-                found_by = f"feed (index: {fallback['reason'] or 'no_link'})"
-                link = ArticleLink(link.url, found_by, link.published)
-                title = fallback["blog_title"] or feed_title
-                return self.article_request(blog_url, link, title, via=response)
-            return self._fallback(blog_url, fallback, "has no entries", response)
+            if link is None:
+                return self._fallback(blog_url, fallback, "has no entries", response)
+            index = fallback["fallback_url"] and ArticleLink(
+                fallback["fallback_url"], fallback["fallback_by"], fallback["fallback_published"]
+            )
+            link = cross_check(link, index or None, fallback["reason"])
+            title = fallback["blog_title"] or feed_title
+            return self.article_request(blog_url, link, title, via=response)
         except Exception as exc:
             self.logger.exception("Failed on the feed of %s", blog_url)
             return error_record(
@@ -268,8 +220,10 @@ class BlogTitlesSpider(scrapy.Spider):
         found_by: str = "",
         blog_title: str = "",
         published: str = "",
+        feed_url: str = "",
+        feed_title: str = "",
     ) -> Outcome:
-        """Record the article's title, or why there is none.
+        """Record the article's title, or why there is none (or ask the feed about it).
 
         @blog_url BLOGTITLES_CHECK_ARTICLE_URL https://blog.python.org/
         @returns items 1 1
@@ -281,7 +235,10 @@ class BlogTitlesSpider(scrapy.Spider):
                     blog_url, errors.NOT_HTML, ARTICLE, not_html(response), response.url
                 )
             assert isinstance(response, TextResponse)
-            return self._title_record(response, blog_url, found_by, blog_title, published)
+            hints = TitleHints(feed_title, (blog_title,) if blog_title else ())
+            return self._title_record(
+                response, blog_url, found_by, blog_title, published, hints=hints, feed_url=feed_url
+            )
         except Exception as exc:
             self.logger.exception("Failed on the article %s of %s", response.url, blog_url)
             message = f"{type(exc).__name__}: {exc}"
@@ -294,14 +251,18 @@ class BlogTitlesSpider(scrapy.Spider):
         found_by: str,
         blog_title: str,
         published: str = "",
+        *,
+        hints: TitleHints | None = None,
+        feed_url: str = "",
     ) -> Outcome:
-        article = self.read_article(response, blog_url)
+        article = self.read_article(response, blog_url, hints)
         title = article.title
         if title is None:
             record = error_record(
                 blog_url, errors.NO_TITLE, ARTICLE, "no title found", response.url
             )
             record.found_by, record.blog_title = found_by, blog_title
+            record.published = published
         else:
             record = BlogRecord(
                 blog_url=blog_url,
@@ -311,7 +272,31 @@ class BlogTitlesSpider(scrapy.Spider):
                 published=title.published or published,
                 found_by=found_by,
             )
+        in_doubt = title is None or not title.confirmed
+        if in_doubt and feed_url and self.feed_evidence != "index" and not article.script_built:
+            evidence = (article.evidence.headlines, article.evidence.witnesses)
+            return self.title_feed_request(response, feed_url, evidence=evidence, **asdict(record))
         return self.rendering.settle(response, record, ARTICLE, script_built=article.script_built)
+
+    def parse_title_feed(self, response: Response, **record: Any) -> BlogRecord:
+        """The article's title once more, with the feed's own title for it as a witness."""
+        evidence = TitleEvidence(*record.pop("evidence"))
+        result = BlogRecord(**record)
+        try:
+            if isinstance(response, TextResponse):
+                feed_title = feed_entry_title(response.text, response.url, result.article_url)
+                choice = evidence.with_feed(feed_title) if feed_title else None
+                if choice is not None:
+                    result = replace(result, title=choice.text, status=STATUS_OK, error="")
+        except Exception:  # the page's own choice stands
+            self.logger.exception("Failed on the feed of %s", result.blog_url)
+        return result
+
+    def title_feed_failed(self, failure: Failure) -> BlogRecord:
+        """The feed could not help: the title as the article page alone chose it."""
+        record = dict(failure.request.cb_kwargs)  # type: ignore[attr-defined]
+        del record["evidence"]
+        return BlogRecord(**record)
 
     def _fallback(
         self, blog_url: str, fallback: Mapping[str, str], why: str, via: Response | scrapy.Request

@@ -7,7 +7,7 @@ import pytest
 from blogtitles.extract import analyze_index, extract_title
 from blogtitles.extract.dates import parse_date
 from blogtitles.extract.rules import SiteRule, SiteRuleError, SiteRules
-from blogtitles.extract.titles import Witness, choose_title
+from blogtitles.extract.titles import Choice, Witness, choose_title
 
 URL = "https://b.test/"
 
@@ -178,7 +178,7 @@ def test_truncated_title_gives_way_to_the_full_form() -> None:
 
 def test_page_title_with_site_suffix_is_not_preferred() -> None:
     found = [Witness("og:title", "Post"), Witness("title", "Post | Unknown Blog")]
-    assert choose_title([], found) == ("og:title", "Post")
+    assert choose_title([], found) == Choice("og:title", "Post", confirmed=False)
 
 
 def test_site_name_is_not_a_title() -> None:

@@ -44,6 +44,8 @@ def test_index_yields_article_request_tied_to_the_blog(spider: BlogsSpider) -> N
         "blog_title": blog.name,
         "found_by": "microformats",
         "published": f"{blog.newest.published}T09:00:00+00:00",
+        "feed_url": ORIGIN + engines.feed_path(blog),
+        "feed_title": "",
     }
     assert request.meta[MODE] == "auto"  # the blog's rendering choice travels with it
     assert request.callback == spider.parse_article
@@ -99,7 +101,7 @@ def test_index_without_links(spider: BlogsSpider) -> None:
 def test_extractor_bug_becomes_an_internal_error_record(
     spider: BlogsSpider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(_response: object, _blog_url: str) -> None:
+    def broken(_response: object, _blog_url: str, _hints: object = None) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(spider, "read_article", broken)

@@ -1,0 +1,128 @@
+"""How the spider asks for each page of a blog: index, feed, article, and the feed again when an
+article's title is in doubt. Every request is made through the rendering layer
+(:class:`blogtitles.rendering.RenderPolicy`), which decides whether a renderer takes it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+
+from blogtitles.items import BlogRecord
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+    from blogtitles.extract import ArticleLink, IndexPage
+    from blogtitles.rendering import RenderPolicy
+
+#: What every callback and errback returns: one next request or one record. (Not generators:
+#: Scrapy parses a generator callback's source at every call, costlier than the callback.)
+Outcome = scrapy.Request | BlogRecord
+
+
+class BlogRequests:
+    """The requests of :class:`blogtitles.spiders.base.BlogTitlesSpider`, each with its
+    callback, errback and what the next step needs to know (``cb_kwargs``)."""
+
+    rendering: RenderPolicy
+    parse_index: Any
+    index_failed: Any
+    parse_feed: Any
+    feed_failed: Any
+    parse_article: Any
+    article_failed: Any
+    parse_title_feed: Any
+    title_feed_failed: Any
+    # ``dont_filter`` everywhere: inputs are deduplicated already, and two blogs may share a feed
+    # or an article while each needs its own record. Later steps go first (priority), so blogs
+    # that have started finish before new ones start. ``via``: the response (or request) this
+    # one follows, whose rendering mode it keeps.
+
+    def index_request(self, blog_url: str, *, mode: str = "") -> Outcome:
+        """The request for a blog's index page."""
+        return self.rendering.request(
+            blog_url,
+            "index",
+            mode=mode,
+            priority=0,
+            callback=self.parse_index,
+            errback=self.index_failed,
+            cb_kwargs={"blog_url": blog_url},
+        )
+
+    def section_request(self, blog_url: str, section_url: str, via: Response) -> Outcome:
+        """The request for the blog section a landing page links to, read as the index (once:
+        a section page is not asked for its own section)."""
+        return self.rendering.request(
+            section_url,
+            "index",
+            via=via,
+            priority=1,
+            callback=self.parse_index,
+            errback=self.index_failed,
+            cb_kwargs={"blog_url": blog_url, "landing": False},
+        )
+
+    def feed_request(self, blog_url: str, page: IndexPage, via: Response) -> Outcome:
+        """The request for the blog's feed, carrying the index's own answer as the fallback."""
+        link = page.link
+        return self.rendering.request(
+            page.feed_url or "",
+            "feed",
+            via=via,
+            priority=1,
+            callback=self.parse_feed,
+            errback=self.feed_failed,
+            cb_kwargs={
+                "blog_url": blog_url,
+                "blog_title": page.blog_title,
+                "reason": page.doubt,
+                "fallback_url": link.url if link else "",
+                "fallback_by": link.found_by if link else "",
+                "fallback_published": (link.published or "") if link else "",
+            },
+        )
+
+    def article_request(
+        self,
+        blog_url: str,
+        link: ArticleLink,
+        blog_title: str = "",
+        *,
+        via: Response | scrapy.Request | None = None,
+        mode: str = "",
+        feed_url: str = "",
+    ) -> Outcome:
+        """The request for the newest article (``feed_url``: the feed to ask if the title is
+        in doubt; the link's ``title``: the feed's own title for it)."""
+        return self.rendering.request(
+            link.url,
+            "article",
+            via=via,
+            mode=mode,
+            priority=2,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            cb_kwargs={
+                "blog_url": blog_url,
+                "found_by": link.found_by,
+                "blog_title": blog_title,
+                "published": link.published or "",
+                "feed_url": feed_url,
+                "feed_title": link.title,
+            },
+        )
+
+    def title_feed_request(self, response: Response, feed_url: str, **record: Any) -> Outcome:
+        """The request for the blog's feed, to settle an article title no heading confirmed;
+        ``record``: the title as the page alone chose it, kept if the feed does not help."""
+        return self.rendering.request(
+            feed_url,
+            "feed",
+            via=response,
+            priority=3,
+            callback=self.parse_title_feed,
+            errback=self.title_feed_failed,
+            cb_kwargs=record,
+        )
