@@ -184,7 +184,7 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
                     blog_url, link, title, via=response, feed_url=feed or ""
                 )
             if page.section_url and landing:
-                return self.section_request(blog_url, page.section_url, response)
+                return self.index_request(blog_url, section_url=page.section_url, via=response)
             record = error_record(blog_url, errors.NO_ARTICLE_LINK, INDEX, "no article link found")
             return self.rendering.settle(response, record, INDEX, script_built=page.script_built)
         except Exception as exc:

@@ -39,29 +39,24 @@ class BlogRequests:
     # that have started finish before new ones start. ``via``: the response (or request) this
     # one follows, whose rendering mode it keeps.
 
-    def index_request(self, blog_url: str, *, mode: str = "") -> Outcome:
-        """The request for a blog's index page."""
+    def index_request(
+        self, blog_url: str, *, mode: str = "", section_url: str = "", via: Response | None = None
+    ) -> Outcome:
+        """The request for a blog's index page; with ``section_url``, for the blog section a
+        landing page (``via``) links to, read as the index (once: a section page is not asked
+        for a section of its own)."""
+        cb_kwargs: dict[str, Any] = {"blog_url": blog_url}
+        if section_url:
+            cb_kwargs["landing"] = False
         return self.rendering.request(
-            blog_url,
-            "index",
-            mode=mode,
-            priority=0,
-            callback=self.parse_index,
-            errback=self.index_failed,
-            cb_kwargs={"blog_url": blog_url},
-        )
-
-    def section_request(self, blog_url: str, section_url: str, via: Response) -> Outcome:
-        """The request for the blog section a landing page links to, read as the index (once:
-        a section page is not asked for its own section)."""
-        return self.rendering.request(
-            section_url,
+            section_url or blog_url,
             "index",
             via=via,
-            priority=1,
+            mode=mode,
+            priority=1 if section_url else 0,
             callback=self.parse_index,
             errback=self.index_failed,
-            cb_kwargs={"blog_url": blog_url, "landing": False},
+            cb_kwargs=cb_kwargs,
         )
 
     def feed_request(self, blog_url: str, page: IndexPage, via: Response) -> Outcome:
