@@ -45,7 +45,7 @@ class PageFacts:
                     for key in _META_KEYS:
                         name = element.get(key)
                         if name and value:
-                            facts.metas.setdefault(name, value)
+                            facts.metas.setdefault(name.strip().lower(), value)
             elif tag == "script":
                 if element.get("type", "").strip().lower() == "application/ld+json":
                     facts.json_ld.extend(_json_ld(element.text))
@@ -60,9 +60,10 @@ class PageFacts:
         return facts
 
     def meta(self, *names: str) -> str:
-        """The first non-empty ``<meta property|name|itemprop=NAME content>`` among ``names``."""
+        """The first non-empty ``<meta property|name|itemprop=NAME content>`` among ``names``
+        (names compared case-insensitively)."""
         for name in names:
-            value = self.metas.get(name)
+            value = self.metas.get(name.lower())
             if value:
                 return value
         return ""

@@ -15,7 +15,22 @@ _META = etree.XPath("//meta[@property=$n or @name=$n or @itemprop=$n]/@content")
 
 #: JSON-LD types that are an article (a blog post).
 ARTICLE_TYPES = frozenset(
-    {"Article", "BlogPosting", "NewsArticle", "TechArticle", "SocialMediaPosting", "Report"}
+    {
+        "Article",
+        "BlogPosting",
+        "NewsArticle",
+        "TechArticle",
+        "SocialMediaPosting",
+        "Report",
+        # schema.org's subtypes of NewsArticle and Article that news and blog engines write
+        "AnalysisNewsArticle",
+        "BackgroundNewsArticle",
+        "OpinionNewsArticle",
+        "ReportageNewsArticle",
+        "ReviewNewsArticle",
+        "LiveBlogPosting",
+        "ScholarlyArticle",
+    }
 )
 
 

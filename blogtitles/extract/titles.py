@@ -26,6 +26,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from lxml import etree
@@ -49,6 +50,23 @@ from blogtitles.extract.structured import ARTICLE_TYPES, node_types, text_value
 _ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)\s*$")
 #: Between a title and a part beside it: a site's separators, or a bracket ("(Published 2016)").
 _PART_SEPARATORS_RE = re.compile(f"{SITE_SEPARATORS_RE.pattern}|\\s+(?=[(\\[])")
+#: Where pages put the article's date, in the order they are trusted (names lower case).
+_DATE_METAS = (
+    "article:published_time",
+    "article:published:time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "pubdate",
+    "publish-date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "date",
+)
+_EPOCH_RE = re.compile(r"^1\d{9}(?:\d{3})?$")
 _WORD_RE = re.compile(r"\w+")
 _ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 #: Witnesses in the order that breaks a tie between them.
@@ -310,19 +328,31 @@ def _by_rule(doc: etree._Element, rule: SiteRule | None) -> Choice | None:
 
 
 def _published(doc: etree._Element, facts: PageFacts, nodes: list[dict]) -> str | None:
-    """The article's own date: its metadata, JSON-LD ``datePublished``, a ``<time>`` in the
-    article (else the page's first), else the first short text that reads as a date."""
-    value = facts.meta("article:published_time", "datePublished", "date", "dc.date")
-    if not value and nodes:
-        value = text_value(nodes[0].get("datePublished"))
-    if value and parse_date(value):
-        return parse_date(value)
+    """The article's own date: its metadata, JSON-LD ``datePublished`` (the article's, else any
+    node's), a ``<time>`` in the article (else the page's first), else the first short text
+    that reads as a date. The first that reads as a date wins."""
+    values = [facts.metas.get(name) for name in _DATE_METAS]
+    values += [text_value(node.get("datePublished")) for node in nodes[:1]]
+    values += [text_value(node.get("datePublished")) for node in facts.json_ld]
+    for value in values:
+        parsed = value and (parse_date(value) or _from_epoch(value))
+        if parsed:
+            return parsed
     times = sorted(facts.times, key=_time_rank)
     for element in times[:1]:
         parsed = parse_date(clean_text(element.get("datetime") or ""))
         if parsed:
             return parsed
     return first_date_text(doc)
+
+
+def _from_epoch(value: str) -> str | None:
+    """A date written as seconds or milliseconds since 1970 (``1750680000000``), as some
+    engines fill ``article:published_time``."""
+    if not _EPOCH_RE.match(value):
+        return None
+    seconds = int(value) / (1000 if len(value) == 13 else 1)
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
 
 
 def _time_rank(element: etree._Element) -> int:
