@@ -71,6 +71,12 @@ CONCURRENT_REQUESTS = 128
 CONCURRENT_ITEMS = 1
 # DNS lookups run in Twisted's thread pool: many hosts need more threads than the default 10.
 REACTOR_THREADPOOL_MAXSIZE = 32
+# The DNS servers of TWISTED_DNS_RESOLVER = "blogtitles.network.dns.NameServerResolver"
+# ("host:port" each; empty: /etc/resolv.conf's): lookups sent asynchronously, not from threads.
+BLOGTITLES_DNS_SERVERS: list[str] = []
+# A CA bundle (PEM) trusted besides the system's when DOWNLOAD_VERIFY_CERTIFICATES is on: a
+# company's own CA, or the benchmark's test CA.
+BLOGTITLES_TLS_CA_FILE = ""
 
 # -- Failures: fail fast, retry once ------------------------------------------------------------
 # A blog that does not answer in 20 s is recorded as `timeout` (after RETRY_TIMES retries).
