@@ -41,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="also serve the real engines' fixture sites as <slug>.fixtures.test",
     )
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="real-sized index and article pages (median 60/80 KB), compressed per "
+        "Accept-Encoding (br, gzip); see farm/realistic.py",
+    )
     return parser.parse_args(argv)
 
 
@@ -56,7 +62,9 @@ def main(argv: list[str] | None = None) -> None:
     from twisted.internet import reactor
 
     blogs = farm_blogs(args.blogs, args.seed, args.blogs_per_host)
-    farm = BlogFarm(blogs, args.latency, alias_target=make_blog(0, seed=args.seed))
+    farm = BlogFarm(
+        blogs, args.latency, alias_target=make_blog(0, seed=args.seed), realistic=args.realistic
+    )
     if args.fixtures:
         farm.serve_fixture_sites(load_fixture_sites())
     if args.faults > 0:
@@ -79,7 +87,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     print(
         f"farm ready: port={port} refused_port={refused_port} blogs={len(blogs)} "
-        f"latency={args.latency} list={args.list_file or '-'}",
+        f"latency={args.latency} list={args.list_file or '-'}"
+        + (" realistic" if args.realistic else ""),
         flush=True,
     )
     reactor.run()  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ class FarmProcess(LocalServer):
     """``with FarmProcess(blogs=200, latency=0.1) as farm: ... farm.port ...``
 
     The farm listens on a free port of 127.0.0.1; it is stopped (by its PID) on exit.
+    ``realistic=True``: real-sized, compressed pages (``python -m farm --realistic``).
     """
 
     def __init__(
@@ -32,10 +33,12 @@ class FarmProcess(LocalServer):
         port: int = 0,
         seed: int = 1,
         startup_timeout: float = 60.0,
+        realistic: bool = False,
     ) -> None:
         self.blogs, self.latency, self.list_file = blogs, latency, list_file
         self.specials, self.seed, self.startup_timeout = specials, seed, startup_timeout
         self.fixtures = fixtures
+        self.realistic = realistic
         self.blogs_per_host = blogs_per_host
         self.faults, self.fault_seed, self.requested_port = faults, fault_seed, port
         self.port = self.refused_port = 0
@@ -54,6 +57,8 @@ class FarmProcess(LocalServer):
             command.append("--no-specials")
         if self.fixtures:
             command.append("--fixtures")
+        if self.realistic:
+            command.append("--realistic")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # the farm prints one line when it listens

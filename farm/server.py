@@ -5,6 +5,10 @@ of slow requests at once. The farm also answers as an HTTP proxy for its own hos
 URL in the request line): renderers (Splash, Chromium) resolve names themselves, and this is how
 they reach farm names without any traffic leaving the machine. Special blogs fail the way their
 kind says (``catalog.SPECIAL_KINDS``).
+
+With ``realistic=True`` the normal blogs' index and article pages are real-sized
+(:mod:`.realistic`) and every HTML and XML reply is compressed as the request's
+``Accept-Encoding`` asks (:mod:`.compression`).
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from twisted.internet.interfaces import IDelayedCall, IReactorTime
 from twisted.web.resource import Resource
 from twisted.web.server import NOT_DONE_YET, Request, Site
 
-from farm import engines, scripted
+from farm import compression, engines, realistic, scripted
 from farm.catalog import POSTS_PER_PAGE, SCRIPTED_KINDS, Blog, Post
 from farm.faults import FAULTS_PATH, PNG_BYTES, FaultPlan
 from farm.fixtures import FixtureSite
 
 _PAGE_RE = re.compile(r"^page/(\d+)/$")
+#: Content types the realistic farm compresses.
+_COMPRESSIBLE_RE = re.compile(r"^(text/html|application/(?:[\w.+-]+\+)?xml|text/xml)\b")
 _HUGE_BYTES = 10 * 1024 * 1024
 _CHUNK = 64 * 1024
 _PDF = (
@@ -49,6 +55,10 @@ def html_reply(text: str, encoding: str = "utf-8") -> Reply:
     return Reply(body=text.encode(encoding), headers={"Content-Type": content_type})
 
 
+def utf8_html_reply(body: bytes) -> Reply:
+    return Reply(body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+
+
 def redirect(location: str, status: int = 301) -> Reply:
     return Reply(status=status, headers={"Location": location}, body=b"Moved")
 
@@ -62,7 +72,10 @@ NOT_FOUND = Reply(status=404, body=b"<h1>Not found</h1>", headers={"Content-Type
 
 
 class BlogFarm(Resource):
-    """Serves every blog by its Host header; ``latency`` seconds before each answer."""
+    """Serves every blog by its Host header; ``latency`` seconds before each answer.
+
+    ``realistic``: normal blogs' index and article pages real-sized, replies compressed.
+    """
 
     isLeaf = True  # noqa: N815 - Twisted's name
 
@@ -72,6 +85,8 @@ class BlogFarm(Resource):
         latency: float = 0.0,
         alias_target: Blog | None = None,
         reactor: IReactorTime | None = None,
+        *,
+        realistic: bool = False,
     ) -> None:
         super().__init__()
         if reactor is None:
@@ -85,6 +100,7 @@ class BlogFarm(Resource):
             hosted.sort(key=lambda blog: len(blog.base_path), reverse=True)
         self.latency = latency
         self.alias_target = alias_target
+        self.realistic = realistic
         self.reactor: Any = reactor
         self.fixture_sites: dict[str, FixtureSite] = {}
         self.faults: FaultPlan | None = None
@@ -177,6 +193,8 @@ class BlogFarm(Resource):
             reply = self.reply(host, path, f"http://{host}:{port}")
             if self.faults is not None and self._is_normal(host):
                 reply = self._faulty(reply, host, path, f"http://{host}:{port}")
+        if self.realistic:
+            reply = negotiated(reply, request.getHeader("accept-encoding"))
         if reply.action == "hang":
             return NOT_DONE_YET
         if self.latency > 0:
@@ -215,6 +233,10 @@ class BlogFarm(Resource):
                 return reply
         if rest is not None and (match := _PAGE_RE.match(rest)):
             page = int(match.group(1))
+            if self._realistic(blog):
+                if 1 < page <= realistic.page_count(blog):
+                    return utf8_html_reply(realistic.index_bytes(blog, origin, page))
+                return NOT_FOUND
             if 1 < page <= -(-len(blog.posts) // POSTS_PER_PAGE):
                 return html_reply(
                     engines.index_page(blog, origin, page), engines.page_encoding(blog)
@@ -228,6 +250,8 @@ class BlogFarm(Resource):
         if path == engines.feed_path(blog):
             content_type, xml = engines.feed_document(blog, origin)
             return Reply(body=xml.encode("utf-8"), headers={"Content-Type": content_type})
+        if self._realistic(blog) and (post := realistic.post_at(blog, path)) is not None:
+            return utf8_html_reply(realistic.article_bytes(blog, post, origin))
         if (post := _post_at(blog, path)) is not None:
             if blog.kind == "broken-article" and post is blog.newest:
                 return Reply(
@@ -253,7 +277,13 @@ class BlogFarm(Resource):
             return Reply(action=kind)
         if kind in SCRIPTED_KINDS:
             return html_reply(scripted.index_shell(blog, origin))
+        if self._realistic(blog):
+            return utf8_html_reply(realistic.index_bytes(blog, origin))
         return html_reply(engines.index_page(blog, origin), engines.page_encoding(blog))
+
+    def _realistic(self, blog: Blog) -> bool:
+        """Whether ``blog``'s pages come from :mod:`.realistic` (special kinds never do)."""
+        return self.realistic and blog.kind == "normal"
 
     def _scripted_reply(self, blog: Blog, rest: str, origin: str) -> Reply | None:
         """What a script-built blog serves besides its index (``None``: as any blog)."""
@@ -324,6 +354,24 @@ _CONTENT_TYPES = {
     ".xml": "application/xml; charset=utf-8",
     ".json": "application/json",
 }
+
+
+def negotiated(reply: Reply, accept_encoding: str | None) -> Reply:
+    """``reply`` with its HTML or XML body compressed as ``accept_encoding`` prefers (and
+    ``Vary: Accept-Encoding``); other replies, actions and encoded bodies as they are."""
+    content_type = reply.headers.get("Content-Type", "")
+    if (
+        reply.action
+        or not reply.body
+        or "Content-Encoding" in reply.headers
+        or not _COMPRESSIBLE_RE.match(content_type)
+    ):
+        return reply
+    body, coding = compression.compress(reply.body, accept_encoding)
+    headers = {**reply.headers, "Vary": "Accept-Encoding"}
+    if coding != "identity":
+        headers["Content-Encoding"] = coding
+    return replace(reply, body=body, headers=headers)
 
 
 def _post_at(blog: Blog, path: str) -> Post | None:
