@@ -110,6 +110,10 @@ BLOGTITLES_BROWSER_GUARD_PORT = 0
 BLOGTITLES_LISTS_DIR = _os.environ.get("BLOGTITLES_LISTS_DIR", "")
 DOWNLOADER_MIDDLEWARES = {
     "blogtitles.middlewares.AddressGuardMiddleware": 50,
+    # robots.txt as Scrapy obeys it, except that a host whose robots.txt timed out, refused the
+    # connection or did not resolve fails its pages at once (compat/robots.py).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "blogtitles.compat.robots.HostDownRobotsTxtMiddleware": 100,
     # Scrapy's meta refresh redirects, skipping pages that never say "refresh" (middlewares.py).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "blogtitles.middlewares.QuickMetaRefreshMiddleware": 580,

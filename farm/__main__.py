@@ -14,7 +14,8 @@ from farm.catalog import make_blog
 from farm.faults import FaultPlan
 from farm.fixtures import load_fixture_sites
 from farm.listing import farm_blogs, farm_listing
-from farm.server import BlogFarm, make_site
+from farm.server import BlogFarm, WebLike, make_site
+from tools.testca import make_test_ca
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -47,6 +48,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="real-sized index and article pages (median 60/80 KB), compressed per "
         "Accept-Encoding (br, gzip); see farm/realistic.py",
     )
+    parser.add_argument(
+        "--web",
+        type=float,
+        default=0.0,
+        metavar="MEDIAN",
+        help="hosts as on the web (server.WebLike): each normal host's latency log-normal with "
+        "this median (seconds) instead of --latency, and a share that hang or trickle",
+    )
+    parser.add_argument("--web-sigma", type=float, default=1.0, help="log-normal sigma (--web)")
+    parser.add_argument("--hang-share", type=float, default=0.01, help="hosts that never answer")
+    parser.add_argument("--trickle-share", type=float, default=0.01, help="hosts that trickle")
+    parser.add_argument(
+        "--tls-dir",
+        type=Path,
+        help="serve HTTPS with a test CA's certificate made (or reused) in this folder "
+        "(tools/testca.py); the list's URLs are https",
+    )
     return parser.parse_args(argv)
 
 
@@ -59,17 +77,33 @@ def closed_port() -> socket.socket:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    from twisted.internet import reactor
+    from twisted.internet import reactor, ssl
 
     blogs = farm_blogs(args.blogs, args.seed, args.blogs_per_host)
+    web = None
+    if args.web > 0:
+        web = WebLike(args.web, args.web_sigma, args.hang_share, args.trickle_share, args.seed)
     farm = BlogFarm(
-        blogs, args.latency, alias_target=make_blog(0, seed=args.seed), realistic=args.realistic
+        blogs,
+        args.latency,
+        alias_target=make_blog(0, seed=args.seed),
+        realistic=args.realistic,
+        web=web,
     )
     if args.fixtures:
         farm.serve_fixture_sites(load_fixture_sites())
     if args.faults > 0:
         farm.faults = FaultPlan(args.faults, args.fault_seed)
-    listener = reactor.listenTCP(args.port, make_site(farm), backlog=4096, interface="127.0.0.1")  # type: ignore[attr-defined]
+    if args.tls_dir:
+        ca = make_test_ca(args.tls_dir)
+        context = ssl.DefaultOpenSSLContextFactory(str(ca.leaf_key), str(ca.leaf))
+        listener = reactor.listenSSL(  # type: ignore[attr-defined]
+            args.port, make_site(farm), context, backlog=4096, interface="127.0.0.1"
+        )
+    else:
+        listener = reactor.listenTCP(  # type: ignore[attr-defined]
+            args.port, make_site(farm), backlog=4096, interface="127.0.0.1"
+        )
     port = listener.getHost().port
     refused = closed_port()
     refused_port = refused.getsockname()[1]
@@ -81,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
             args.seed,
             specials=not args.no_specials,
             blogs_per_host=args.blogs_per_host,
+            scheme="https" if args.tls_dir else "http",
         )
         args.list_file.write_text(
             "".join(listed.line + "\n" for listed in listing), encoding="utf-8"
@@ -88,7 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"farm ready: port={port} refused_port={refused_port} blogs={len(blogs)} "
         f"latency={args.latency} list={args.list_file or '-'}"
-        + (" realistic" if args.realistic else ""),
+        + (" realistic" if args.realistic else "")
+        + (" tls" if args.tls_dir else ""),
         flush=True,
     )
     reactor.run()  # type: ignore[attr-defined]

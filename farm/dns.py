@@ -393,6 +393,19 @@ class DnsProcess(LocalServer):
         self.port = int(match.group(1))
         return self
 
+    def live_stats(self) -> dict[str, Any]:
+        """The server's counts now (needs ``stats_file``): it writes them on SIGUSR1."""
+        assert self.process is not None and self.stats_file is not None
+        before = self.stats_file.stat().st_mtime_ns if self.stats_file.exists() else 0
+        self.process.send_signal(signal.SIGUSR1)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if self.stats_file.exists() and self.stats_file.stat().st_mtime_ns != before:
+                with contextlib.suppress(ValueError):
+                    return json.loads(self.stats_file.read_text(encoding="utf-8"))
+            time.sleep(0.02)
+        raise RuntimeError("the DNS server did not write its stats")
+
     def cpu(self) -> float:
         """CPU seconds the server has used so far (its final figure once stopped)."""
         if self.process is not None and self.process.poll() is None:

@@ -31,8 +31,8 @@ class Listed:
     blog: Blog | None = None
 
 
-def listed_url(blog: Blog, port: int, refused_port: int) -> str:
-    """The URL a user would list for ``blog``."""
+def listed_url(blog: Blog, port: int, refused_port: int, scheme: str = "http") -> str:
+    """The URL a user would list for ``blog`` (``scheme``: ``https`` for a farm on TLS)."""
     if blog.kind == "refused":
         port = refused_port
     path = "/" if blog.kind in ("moved", "landing") else blog.base_path
@@ -40,7 +40,7 @@ def listed_url(blog: Blog, port: int, refused_port: int) -> str:
         path = engines.feed_path(blog)
     if blog.kind == "article-input":
         path = engines.article_path(blog, blog.newest)
-    return f"http://{blog.host}:{port}{path}"
+    return f"{scheme}://{blog.host}:{port}{path}"
 
 
 def farm_blogs(count: int, seed: int = 1, blogs_per_host: int = 1) -> list[Blog]:
@@ -57,6 +57,7 @@ def farm_listing(
     specials: bool = True,
     blogs_per_host: int = 1,
     rendered: bool = False,
+    scheme: str = "http",
 ) -> list[Listed]:
     """The list file's lines: normal blogs, special blogs, invalid lines and one duplicate line.
 
@@ -67,7 +68,9 @@ def farm_listing(
         blogs = [b for b in farm_blogs(count, seed, blogs_per_host) if b.kind not in UNLISTED_KINDS]
     else:
         blogs = list(normal_blogs(count, seed, blogs_per_host))
-    listing = [listed_blog(blog, port, refused_port, rendered=rendered) for blog in blogs]
+    listing = [
+        listed_blog(blog, port, refused_port, rendered=rendered, scheme=scheme) for blog in blogs
+    ]
     if specials:
         listing += [Listed(line, Expected("invalid_url")) for line in INVALID_LINES]
         if count > 1:  # the second blog again, written differently: counted, not crawled twice
@@ -76,14 +79,17 @@ def farm_listing(
     return listing
 
 
-def listed_blog(blog: Blog, port: int, refused_port: int, *, rendered: bool = False) -> Listed:
+def listed_blog(
+    blog: Blog, port: int, refused_port: int, *, rendered: bool = False, scheme: str = "http"
+) -> Listed:
     """The list line of ``blog`` and the record a crawl must give for it."""
     status = {**SPECIAL_KINDS, **UNLISTED_KINDS}.get(blog.kind, ("ok", ""))[0]
     if rendered and status == "needs_javascript":
         status = "ok"
     title = blog.newest.title if status in ("ok", "duplicate") else ""
     article = engines.article_path(blog, blog.newest)
-    return Listed(listed_url(blog, port, refused_port), Expected(status, title, article), blog)
+    line = listed_url(blog, port, refused_port, scheme)
+    return Listed(line, Expected(status, title, article), blog)
 
 
 def scripted_listing(port: int, refused_port: int, seed: int = 1, **kw: bool) -> list[Listed]:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from farm.server import WebLike
 from tools.processes import LocalServer, process_cpu, stop_process
 
 _READY_RE = re.compile(r"farm ready: port=(\d+) refused_port=(\d+)")
@@ -16,7 +17,9 @@ class FarmProcess(LocalServer):
     """``with FarmProcess(blogs=200, latency=0.1) as farm: ... farm.port ...``
 
     The farm listens on a free port of 127.0.0.1; it is stopped (by its PID) on exit.
-    ``realistic=True``: real-sized, compressed pages (``python -m farm --realistic``).
+    ``realistic=True``: real-sized, compressed pages (``python -m farm --realistic``);
+    ``web``: hosts as on the web (:class:`farm.server.WebLike`); ``tls_dir``: HTTPS with a test
+    CA made there (``tools/testca.py``).
     """
 
     def __init__(
@@ -34,11 +37,14 @@ class FarmProcess(LocalServer):
         seed: int = 1,
         startup_timeout: float = 60.0,
         realistic: bool = False,
+        web: WebLike | None = None,
+        tls_dir: Path | None = None,
     ) -> None:
         self.blogs, self.latency, self.list_file = blogs, latency, list_file
         self.specials, self.seed, self.startup_timeout = specials, seed, startup_timeout
         self.fixtures = fixtures
         self.realistic = realistic
+        self.web, self.tls_dir = web, tls_dir
         self.blogs_per_host = blogs_per_host
         self.faults, self.fault_seed, self.requested_port = faults, fault_seed, port
         self.port = self.refused_port = 0
@@ -59,6 +65,12 @@ class FarmProcess(LocalServer):
             command.append("--fixtures")
         if self.realistic:
             command.append("--realistic")
+        if self.web is not None:
+            command += ["--web", str(self.web.median), "--web-sigma", str(self.web.sigma)]
+            command += ["--hang-share", str(self.web.hang_share)]
+            command += ["--trickle-share", str(self.web.trickle_share)]
+        if self.tls_dir is not None:
+            command += ["--tls-dir", str(self.tls_dir)]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # the farm prints one line when it listens
@@ -69,8 +81,12 @@ class FarmProcess(LocalServer):
         self.port, self.refused_port = int(match.group(1)), int(match.group(2))
         return self
 
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls_dir is not None else "http"
+
     def url(self, host: str, path: str = "/") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def cpu(self) -> float:
         """CPU seconds the farm has used so far."""

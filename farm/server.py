@@ -13,11 +13,14 @@ With ``realistic=True`` the normal blogs' index and article pages are real-sized
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from statistics import NormalDist
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -87,6 +90,7 @@ class BlogFarm(Resource):
         reactor: IReactorTime | None = None,
         *,
         realistic: bool = False,
+        web: WebLike | None = None,
     ) -> None:
         super().__init__()
         if reactor is None:
@@ -101,6 +105,7 @@ class BlogFarm(Resource):
         self.latency = latency
         self.alias_target = alias_target
         self.realistic = realistic
+        self.web = web
         self.reactor: Any = reactor
         self.fixture_sites: dict[str, FixtureSite] = {}
         self.faults: FaultPlan | None = None
@@ -187,18 +192,25 @@ class BlogFarm(Resource):
                 self.max_in_flight, self.connections = {}, 0
             return report
         self._track(request, host)
+        origin = f"{'https' if request.isSecure() else 'http'}://{host}:{port}"
         if host in self.fixture_sites:
             reply = static_reply(self.fixture_sites[host], path, port)
         else:
-            reply = self.reply(host, path, f"http://{host}:{port}")
+            reply = self.reply(host, path, origin)
             if self.faults is not None and self._is_normal(host):
-                reply = self._faulty(reply, host, path, f"http://{host}:{port}")
+                reply = self._faulty(reply, host, path, origin)
         if self.realistic:
             reply = negotiated(reply, request.getHeader("accept-encoding"))
+        latency = self.latency
+        if self.web is not None and self._is_normal(host):
+            latency = self.web.latency(host)
+            fate = self.web.fate(host)
+            if fate != "ok":
+                reply = Reply(action=fate)
         if reply.action == "hang":
             return NOT_DONE_YET
-        if self.latency > 0:
-            call = self.reactor.callLater(self.latency, self._send, request, reply)
+        if latency > 0:
+            call = self.reactor.callLater(latency, self._send, request, reply)
             request.notifyFinish().addErrback(_cancel, call)
             return NOT_DONE_YET
         self._send(request, reply)
@@ -396,6 +408,38 @@ def static_reply(site: FixtureSite, path: str, port: int) -> Reply:
         xml = body.lstrip()[:5] == b"<?xml"
         content_type = "application/atom+xml; charset=utf-8" if xml else "text/html; charset=utf-8"
     return Reply(body=body, headers={"Content-Type": content_type})
+
+
+@dataclass(frozen=True)
+class WebLike:
+    """Hosts as on the web: each normal host's latency drawn from a log-normal distribution
+    (median ``median`` seconds, ``sigma``; p99 = median x e^(2.33 sigma)), and a share of hosts
+    that never answer (``hang_share``) or trickle a byte at a time past any timeout
+    (``trickle_share``). Deterministic per host name (``seed``)."""
+
+    median: float = 0.15
+    sigma: float = 1.0
+    hang_share: float = 0.01
+    trickle_share: float = 0.01
+    seed: int = 1
+
+    def _draw(self, host: str) -> tuple[float, float]:
+        digest = hashlib.blake2b(f"{self.seed}:{host}".encode(), digest_size=16).digest()
+        first, second = int.from_bytes(digest[:8]), int.from_bytes(digest[8:])
+        return (first + 0.5) / 2**64, (second + 0.5) / 2**64
+
+    def latency(self, host: str) -> float:
+        quantile, _ = self._draw(host)
+        return self.median * math.exp(self.sigma * NormalDist().inv_cdf(quantile))
+
+    def fate(self, host: str) -> str:
+        """``hang``, ``trickle`` or ``ok``."""
+        _, pick = self._draw(host)
+        if pick < self.hang_share:
+            return "hang"
+        if pick < self.hang_share + self.trickle_share:
+            return "trickle"
+        return "ok"
 
 
 def _cancel(_failure: Any, call: IDelayedCall) -> None:
