@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -109,17 +110,26 @@ def first_date_text(element: etree._Element) -> str | None:
 # Every pin mark above contains one of these words (in its class, test id or text): a page
 # without any of them has no pinned entry, and its entries need not be examined one by one.
 _PIN_WORDS = ("pinned", "sticky", "📌", "featured")
-_CLASS_VALUES = etree.XPath("//@class")
-_TEST_IDS = etree.XPath("//@data-testid")
+# Plain strings, not lxml's "smart" ones that remember their element: cheaper by half.
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+_TEST_IDS = etree.XPath("//@data-testid", smart_strings=False)
+_IDS = etree.XPath("//@id", smart_strings=False)
 _TEXT = etree.XPath("string()")
+# The pin words as they appear in text (their case variants spelled out: cheaper than lowering
+# the whole page's text).
+_PIN_TEXTS_ANY_CASE = ("inned", "INNED", "ticky", "TICKY", "📌", "eatured", "EATURED")
 
 
-def may_have_pins(doc: etree._Element, class_values: list[str]) -> bool:
-    """Whether any entry of ``doc`` (whose ``class`` values are ``class_values``) can be marked
-    pinned (``False``: none is)."""
-    text = str(_TEXT(doc))
-    words = " ".join([text, *class_values, *map(str, _TEST_IDS(doc))]).lower()
-    return any(word in words for word in _PIN_WORDS)
+def may_have_pins(
+    doc: etree._Element, class_values: list[str], test_ids: Iterable[str] = ()
+) -> bool:
+    """Whether any entry of ``doc`` (whose ``class`` and ``data-testid`` values are given) can
+    be marked pinned (``False``: none is)."""
+    words = " ".join([*class_values, *test_ids]).lower()
+    if any(word in words for word in _PIN_WORDS):
+        return True
+    text = _TEXT(doc)
+    return any(word in text for word in _PIN_TEXTS_ANY_CASE)
 
 
 def is_pinned(container: etree._Element | None) -> bool:
@@ -129,6 +139,9 @@ def is_pinned(container: etree._Element | None) -> bool:
     classes = set((container.get("class") or "").lower().split())
     if classes & set(_PIN_CLASSES) or _PIN_MARKS(container):
         return True
+    text = _TEXT(container)
+    if not any(word in text for word in _PIN_TEXTS_ANY_CASE):
+        return False  # no label can say it: the costly look at each short text is skipped
     labels = _SHORT_LABELS(container)
     return any(clean_text(str(label)).lower().strip(":") in _PIN_TEXTS for label in labels[:40])
 
@@ -147,9 +160,20 @@ class EntryFacts:
 
     def __init__(self, doc: etree._Element) -> None:
         #: The page's ``class`` attribute values (engines are recognised by them too).
-        self.class_values: list[str] = [str(value) for value in _CLASS_VALUES(doc)]
-        self.may_pin = may_have_pins(doc, self.class_values)
+        self.class_values: list[str] = _CLASS_VALUES(doc)
+        self._doc = doc
+        self.may_pin = may_have_pins(doc, self.class_values, self.test_ids)
         self._known: dict[etree._Element, tuple[str | None, bool]] = {}
+
+    @cached_property
+    def test_ids(self) -> frozenset[str]:
+        """The page's ``data-testid`` values."""
+        return frozenset(_TEST_IDS(self._doc))
+
+    @cached_property
+    def ids(self) -> frozenset[str]:
+        """The page's ``id`` values."""
+        return frozenset(_IDS(self._doc))
 
     def of(self, container: etree._Element | None) -> tuple[str | None, bool]:
         """``(published, pinned)`` of an entry's container."""

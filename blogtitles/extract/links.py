@@ -86,11 +86,7 @@ _GENERIC: tuple[tuple[str, etree.XPath, bool], ...] = tuple(
         ("post_url", f"//a[@href][{OUTSIDE_CHROME} and not(ancestor::header)]", True),
     )
 )
-_FEED_LINKS = etree.XPath(
-    "//link[@href]"
-    "[contains(concat(' ', translate(@rel, 'ALTERNATE', 'alternate'), ' '), ' alternate ')]"
-    "[contains(@type, 'rss') or contains(@type, 'atom') or contains(@type, 'feed+json')]"
-)
+_FEED_TYPES = ("rss", "atom", "feed+json")
 
 # Links that are never an article: taxonomy, pagination, feeds, accounts, comments.
 _NOT_ARTICLE_RE = re.compile(
@@ -292,9 +288,14 @@ def choose_entry(
 
 def discover_feed(doc: etree._Element, base: str) -> str | None:
     """The blog's own feed from ``<link rel="alternate">`` (comment feeds skipped)."""
-    for link in _FEED_LINKS(doc):
+    head = doc.find("head")
+    for link in (head if head is not None else doc).iter("link"):  # by tag: no XPath scan
+        href, kind = link.get("href"), link.get("type") or ""
+        if not href or "alternate" not in (link.get("rel") or "").lower().split():
+            continue
+        if not any(name in kind for name in _FEED_TYPES):
+            continue
         title = (link.get("title") or "").lower()
-        href = link.get("href") or ""
         if "comment" in title or "comments/feed" in href:
             continue
         resolved = resolve_link(href, base)

@@ -32,15 +32,21 @@ class Platform:
     classes: tuple[str, ...]
     links: etree.XPath
     recognise: etree.XPath | None = None
+    #: ``data-testid`` values and ``id`` values only this engine writes.
+    test_ids: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
 
     @classmethod
     def of(
         cls,
         name: str,
         links: str,
+        *,
         generators: tuple[str, ...] = (),
         classes: tuple[str, ...] = (),
         recognise: str = "",
+        test_ids: tuple[str, ...] = (),
+        ids: tuple[str, ...] = (),
     ) -> Platform:
         return cls(
             name,
@@ -48,12 +54,20 @@ class Platform:
             classes,
             etree.XPath(links),
             etree.XPath(recognise) if recognise else None,
+            test_ids,
+            ids,
         )
 
-    def recognised(self, doc: etree._Element, generator: str, classes: set[str]) -> bool:
+    def recognised(
+        self, doc: etree._Element, generator: str, classes: set[str], facts: EntryFacts
+    ) -> bool:
         if any(word in generator for word in self.generators):
             return True
         if any(name in classes for name in self.classes):
+            return True
+        if self.test_ids and not facts.test_ids.isdisjoint(self.test_ids):
+            return True
+        if self.ids and not facts.ids.isdisjoint(self.ids):
             return True
         return bool(self.recognise is not None and self.recognise(doc))
 
@@ -88,14 +102,14 @@ PLATFORMS: tuple[Platform, ...] = (
         "//a[@data-testid='post-preview-title'][@href]"
         f" | //*[{has_class('post-preview')}]//a[contains(@href, '/p/')][@href][1]",
         classes=("post-preview", "portable-archive-list"),
-        recognise="boolean(//*[@data-testid='post-preview-title'])",
+        test_ids=("post-preview-title",),
     ),
     Platform.of(
         "medium",
         "//article[@data-testid='post-preview']//a[.//h2 or .//h3][@href]"
         f" | //*[{has_class('postArticle')}]//a[.//h3 or .//h2][@href]",
         classes=("postArticle", "streamItem"),
-        recognise="boolean(//article[@data-testid='post-preview'])",
+        test_ids=("post-preview",),
     ),
     Platform.of(
         "tumblr",
@@ -147,7 +161,7 @@ PLATFORMS: tuple[Platform, ...] = (
         "//*[@id='featured']//h1//a[@href] | //*[@id='posts-list']//article//a[@rel='bookmark'][@href]"
         " | //section[@id='content']//article//h2//a[@href] | //main//article//h2//a[@href]",
         generators=("pelican",),
-        recognise="boolean(//*[@id='posts-list'] | //*[@id='featured'])",
+        ids=("posts-list", "featured"),
     ),
     Platform.of(
         "eleventy",
@@ -181,7 +195,7 @@ def platform_entries(
     generator = " ".join(str(value) for value in _GENERATOR(doc)).lower()
     classes = {name for value in facts.class_values for name in value.split()}
     for platform in PLATFORMS:
-        if not platform.recognised(doc, generator, classes):
+        if not platform.recognised(doc, generator, classes, facts):
             continue
         entries = entries_from_anchors(platform.links(doc), base, facts)
         if entries:
