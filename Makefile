@@ -97,6 +97,7 @@ accuracy: venv
 # --memory-blogs 100000 adds the memory run.
 bench: venv system-packages
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.web $(BENCH_WEB_ARGS)
 
 # Rendering's cost per backend (Splash, Chromium): seconds per page and memory (about a minute).
 bench-render: venv splash-venv

@@ -17,10 +17,12 @@ rows for ``make bench``. A measurement, not a test: it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from scrapy.resolver import dnscache
@@ -156,8 +158,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.dns", description=__doc__)
     parser.add_argument("--lookups", type=int, default=2000)
     parser.add_argument("--median-ms", type=float, default=50.0)
+    parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args(argv)
     rows = measure(args.lookups, args.median_ms)
+    if args.json:
+        data = [{**asdict(row), "per_second": row.per_second} for row in rows]
+        args.json.write_text(json.dumps(data, indent=2))
     print(
         f"{args.lookups} distinct names, DNS answers after a log-normal delay, median {args.median_ms:g} ms"
     )
