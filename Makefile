@@ -94,7 +94,8 @@ accuracy: venv
 	$(PY) -m farm.accuracy --verbose
 
 # The benchmark (about 15 minutes; 21 with --memory-blogs 100000): BENCH_ARGS="--sizes 10,100 --reps 1" for a quick look;
-# --memory-blogs 100000 adds the memory run.
+# --memory-blogs 100000 adds the memory run. Then the web-like workload (bench/web.py, about 20
+# minutes): BENCH_WEB_ARGS="--sizes 300 --clients peer,scrapy" for a quick look.
 bench: venv system-packages
 	$(PY) -m bench.run $(BENCH_ARGS)
 	$(PY) -m bench.web $(BENCH_WEB_ARGS)

@@ -235,7 +235,7 @@ def run_web(args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
         DnsProcess(median_ms=args.dns_ms, sigma=0.5, stats_file=work / "dns.json") as dns,
         FarmProcess(
             blogs=biggest, latency=0.0, specials=False, realistic=True, web=web,
-            tls_dir=work / "tls", startup_timeout=300,
+            tls_dir=work / "tls", prewarm=True, startup_timeout=900,
         ) as farm,
     ):  # fmt: skip
         setup = Setup(farm, dns, ca.ca, web, args)

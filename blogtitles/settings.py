@@ -69,11 +69,16 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 128
 # Scrapy starts CONCURRENT_ITEMS tasks for the output of every callback; ours returns one thing.
 CONCURRENT_ITEMS = 1
-# DNS lookups run in Twisted's thread pool: many hosts need more threads than the default 10.
-REACTOR_THREADPOOL_MAXSIZE = 32
-# The DNS servers of TWISTED_DNS_RESOLVER = "blogtitles.network.dns.NameServerResolver"
-# ("host:port" each; empty: /etc/resolv.conf's): lookups sent asynchronously, not from threads.
+# Names resolved asynchronously (/etc/hosts, then DNS), as many lookups in flight as downloads:
+# Scrapy's default resolver runs getaddrinfo in the reactor's threads, at most
+# REACTOR_THREADPOOL_MAXSIZE lookups at once, which slow DNS makes the limit of a big crawl
+# (measured in make bench: network/dns.py). Set it back to
+# "scrapy.resolver.CachingThreadedResolver" for the system's resolver (nsswitch, mDNS...).
+TWISTED_DNS_RESOLVER = "blogtitles.network.dns.NameServerResolver"
+# The DNS servers it asks ("host:port" each); empty: those of /etc/resolv.conf.
 BLOGTITLES_DNS_SERVERS: list[str] = []
+# Threads for what still blocks (the threaded resolver, when chosen above).
+REACTOR_THREADPOOL_MAXSIZE = 32
 # A CA bundle (PEM) trusted besides the system's when DOWNLOAD_VERIFY_CERTIFICATES is on: a
 # company's own CA, or the benchmark's test CA.
 BLOGTITLES_TLS_CA_FILE = ""

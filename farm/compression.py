@@ -123,3 +123,8 @@ class BoundedCache:
 
 
 _CACHE = BoundedCache(CACHE_BYTES)
+
+
+def clear_cache() -> None:
+    """Forget every compressed body (a farm that prepared its replies keeps its own)."""
+    _CACHE.clear()

@@ -39,12 +39,13 @@ class FarmProcess(LocalServer):
         realistic: bool = False,
         web: WebLike | None = None,
         tls_dir: Path | None = None,
+        prewarm: bool = False,
     ) -> None:
         self.blogs, self.latency, self.list_file = blogs, latency, list_file
         self.specials, self.seed, self.startup_timeout = specials, seed, startup_timeout
         self.fixtures = fixtures
         self.realistic = realistic
-        self.web, self.tls_dir = web, tls_dir
+        self.web, self.tls_dir, self.prewarm = web, tls_dir, prewarm
         self.blogs_per_host = blogs_per_host
         self.faults, self.fault_seed, self.requested_port = faults, fault_seed, port
         self.port = self.refused_port = 0
@@ -71,6 +72,8 @@ class FarmProcess(LocalServer):
             command += ["--trickle-share", str(self.web.trickle_share)]
         if self.tls_dir is not None:
             command += ["--tls-dir", str(self.tls_dir)]
+        if self.prewarm:
+            command.append("--prewarm")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # the farm prints one line when it listens

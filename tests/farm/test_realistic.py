@@ -346,3 +346,23 @@ def test_negotiated_replies() -> None:
     assert negotiated(bomb, "br") is bomb  # already encoded (a fault's gzip bomb)
     action = Reply(body=index.body, headers=index.headers, action="truncated")
     assert negotiated(action, "br") is action
+
+
+def test_prewarmed_replies_are_the_pages_compressed_ahead() -> None:
+    """A prewarmed farm holds each normal blog's index and newest article in br and gzip, the
+    very bytes it would compress on demand."""
+    blogs = farm_blogs(4)
+    farm = BlogFarm(blogs, realistic=True)
+    assert farm.prewarm("https", 8443) > 0
+    blog = next(blog for blog in blogs if blog.kind == "normal")
+    origin = f"https://{blog.host}:8443"
+    for path, page in (
+        (blog.base_path, realistic.index_bytes(blog, origin)),
+        (
+            engines.article_path(blog, blog.newest),
+            realistic.article_bytes(blog, blog.newest, origin),
+        ),
+    ):
+        assert brotli.decompress(farm.prepared[(blog.host, path, "br")]) == page
+        assert gzip.decompress(farm.prepared[(blog.host, path, "gzip")]) == page
+    assert not any(host.startswith(("hang", "untitled")) for host, _, _ in farm.prepared)
