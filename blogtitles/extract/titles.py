@@ -164,7 +164,8 @@ def read_article(
     headlines = [
         headline
         for headline in headline_candidates(facts.headings, name)
-        if not _is_name(headline.text, names)
+        # only what a reader would see as a title: not a heading of control characters alone
+        if clean_title(headline.text) and not _is_name(headline.text, names)
     ]
     found = witnesses(facts, nodes, names, hints)
     evidence = TitleEvidence(
