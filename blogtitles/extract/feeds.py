@@ -1,12 +1,14 @@
-"""RSS/Atom feeds: recognise one, list its entries, name the blog (feedparser parses)."""
+"""RSS/Atom feeds: recognise one, list its entries, name the blog (feedparser parses); and
+XML sitemaps, the last place a landing page's newest article can be found."""
 
 from __future__ import annotations
 
 import re
 
 import feedparser
+from lxml import etree
 
-from blogtitles.extract.dates import from_struct_time
+from blogtitles.extract.dates import from_struct_time, parse_date
 from blogtitles.extract.entries import Entry
 from blogtitles.extract.html import clean_article_url, clean_text, resolve_link
 
@@ -45,3 +47,35 @@ def read_feed(page: str | bytes, url: str) -> tuple[list[Entry], str]:
             title = clean_text(entry.get("title", ""))
             entries.append(Entry(link, from_struct_time(when), title=title))
     return entries, clean_text(parsed.feed.get("title", ""))
+
+
+_SITEMAP_ROOT_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<urlset\b", re.I | re.S)
+
+
+def looks_like_sitemap(page: str | bytes) -> bool:
+    """True when the document's root element is a sitemap's ``<urlset>``."""
+    head = page[:4096]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    return bool(_SITEMAP_ROOT_RE.match(head.lstrip("\ufeff")))
+
+
+def read_sitemap(page: str | bytes, url: str) -> list[Entry]:
+    """A sitemap's pages with their ``<lastmod>`` dates (no DTD, entity or network access)."""
+    data = page.encode("utf-8") if isinstance(page, str) else page
+    data = _XML_ENCODING_RE.sub(rb"\1", data) if isinstance(page, str) else data
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
+    )
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError:
+        return []
+    entries = []
+    for element in [] if root is None else root.iter("{*}url"):
+        loc = element.findtext("{*}loc")
+        link = resolve_link(clean_text(loc), url) if loc else None
+        if link:
+            published = parse_date(clean_text(element.findtext("{*}lastmod") or ""))
+            entries.append(Entry(clean_article_url(link), published))
+    return entries

@@ -39,7 +39,7 @@ from blogtitles.extract.entries import (
     json_ld_entries,
     microformat_entries,
 )
-from blogtitles.extract.feeds import looks_like_feed, read_feed
+from blogtitles.extract.feeds import looks_like_feed, looks_like_sitemap, read_feed, read_sitemap
 from blogtitles.extract.html import (
     TITLE,
     base_url,
@@ -372,7 +372,8 @@ def cross_check(feed: ArticleLink, index: ArticleLink | None, doubt: str) -> Art
     was unsure, and the index (what readers see) where it was sure.
     """
     if index is None:
-        return replace(feed, found_by=f"feed (index: {doubt or 'no_link'})")
+        source = "sitemap" if feed.found_by == "sitemap" else "feed"
+        return replace(feed, found_by=f"{source} (index: {doubt or 'no_link'})")
     if _comparable(feed.url) == _comparable(index.url):
         published = index.published or feed.published
         return ArticleLink(index.url, f"{index.found_by}+feed", published, feed.title)
@@ -395,7 +396,17 @@ def feed_entry_title(page: str | bytes, url: str, article_url: str) -> str:
 
 
 def newest_feed_entry(page: str | bytes, url: str, blog_url: str) -> tuple[ArticleLink | None, str]:
-    """The feed's newest entry (``None`` when the page is no feed, or has none) and its title."""
+    """The feed's newest entry (``None`` when the page is no feed, or has none) and its title;
+    for a sitemap (``<urlset>``), its most recently modified page that may be an article
+    (``found_by="sitemap"``; none when no page has a date)."""
+    if looks_like_sitemap(page):
+        dated = [
+            entry
+            for entry in read_sitemap(page, url)
+            if entry.published and is_article_candidate(entry.url, blog_url, strict=True)
+        ]
+        newest = max(dated, key=lambda entry: sort_key(entry.published), default=None)
+        return (ArticleLink(newest.url, "sitemap", newest.published) if newest else None), ""
     if not looks_like_feed(page):
         return None, ""
     entries, feed_title = read_feed(page, url)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -185,6 +186,9 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
                 )
             if page.section_url and landing:
                 return self.index_request(blog_url, section_url=page.section_url, via=response)
+            if landing and not feed and not page.script_built:  # the site's sitemap, last
+                sitemap = urljoin(response.url, "/sitemap.xml")
+                return self.feed_request(blog_url, page, response, sitemap)
             record = error_record(blog_url, errors.NO_ARTICLE_LINK, INDEX, "no article link found")
             return self.rendering.settle(response, record, INDEX, script_built=page.script_built)
         except Exception as exc:
@@ -303,7 +307,7 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
     ) -> Outcome:
         """After a feed that failed or said nothing: the index's own answer, marked as such."""
         if not fallback["fallback_url"]:
-            message = f"no article link found, and the feed {why}"
+            message = f"no article link found, and the {fallback.get('source', 'feed')} {why}"
             return error_record(blog_url, errors.NO_ARTICLE_LINK, INDEX, message)
         found_by = f"{fallback['fallback_by']} (feed {why})"
         link = ArticleLink(fallback["fallback_url"], found_by, fallback["fallback_published"])

@@ -59,12 +59,15 @@ class BlogRequests:
             cb_kwargs=cb_kwargs,
         )
 
-    def feed_request(self, blog_url: str, page: IndexPage, via: Response) -> Outcome:
-        """The request for the blog's feed, carrying the index's own answer as the fallback."""
+    def feed_request(
+        self, blog_url: str, page: IndexPage, via: Response, sitemap: str = ""
+    ) -> Outcome:
+        """The request for the blog's feed (or, given, its ``sitemap``), carrying the index's
+        own answer as the fallback."""
         link = page.link
         return self.rendering.request(
-            page.feed_url or "",
-            "feed",
+            sitemap or page.feed_url or "",
+            "sitemap" if sitemap else "feed",
             via=via,
             priority=1,
             callback=self.parse_feed,
@@ -76,6 +79,7 @@ class BlogRequests:
                 "fallback_url": link.url if link else "",
                 "fallback_by": link.found_by if link else "",
                 "fallback_published": (link.published or "") if link else "",
+                "source": "sitemap" if sitemap else "feed",
             },
         )
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from blogtitles.extract import ArticleLink, analyze_index, cross_check, feed_entry_title
+from blogtitles.extract import (
+    ArticleLink,
+    analyze_index,
+    cross_check,
+    feed_entry_title,
+    newest_feed_entry,
+)
+from blogtitles.extract.feeds import read_sitemap
 from blogtitles.extract.titles import TitleEvidence
 
 INDEX = ArticleLink("https://b.test/2026/11/new/", "microformats", "2026-11-20")
@@ -92,3 +99,28 @@ def test_a_landing_page_names_its_blog_section() -> None:
 def test_a_page_without_a_section_link_has_none() -> None:
     page = analyze_index(LANDING.replace("/blog/", "/careers/"), "https://acme.test/")
     assert (page.link, page.section_url) == (None, None)
+
+
+SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://acme.test/pricing/</loc><lastmod>2026-12-01</lastmod></url>
+<url><loc>https://acme.test/blog/2026/11/launch/</loc><lastmod>2026-11-20T10:00:00+00:00</lastmod></url>
+<url><loc>https://acme.test/blog/2026/10/hello/</loc><lastmod>2026-10-01</lastmod></url>
+<url><loc>https://acme.test/blog/undated-post/</loc></url>
+</urlset>"""
+
+
+def test_a_sitemaps_newest_dated_article() -> None:
+    link, _ = newest_feed_entry(SITEMAP, "https://acme.test/sitemap.xml", "https://acme.test/")
+    assert link is not None
+    assert (link.url, link.found_by) == ("https://acme.test/blog/2026/11/launch/", "sitemap")
+
+
+def test_a_sitemap_never_expands_entities_nor_fetches_a_dtd() -> None:
+    hostile = SITEMAP.replace(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?xml version="1.0"?><!DOCTYPE urlset SYSTEM "http://127.0.0.1:9/evil.dtd" '
+        '[<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+    ).replace("launch/", "launch/&b;")
+    entries = read_sitemap(hostile, "https://acme.test/sitemap.xml")
+    assert all("aaaaaaaaaa" not in entry.url for entry in entries)

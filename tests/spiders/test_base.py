@@ -94,8 +94,38 @@ def test_index_without_links(spider: BlogsSpider) -> None:
     res = response(
         HtmlResponse, BLOG, b"<html><body><p>nothing</p></body></html>", encoding="utf-8"
     )
-    record = spider.parse_index(res, blog_url=BLOG)
-    assert (record.status, record.error) == ("no_article_link", "index page: no article link found")
+    request = spider.parse_index(res, blog_url=BLOG)
+    # No link, no feed, no blog section: the site's sitemap is the last place to look.
+    assert isinstance(request, Request)
+    assert (request.url, request.callback) == (BLOG + "sitemap.xml", spider.parse_feed)
+    nothing = response(XmlResponse, BLOG + "sitemap.xml", b"<urlset/>", encoding="utf-8")
+    record = spider.parse_feed(nothing, **request.cb_kwargs)
+    assert (record.status, record.error) == (
+        "no_article_link",
+        "index page: no article link found, and the sitemap has no entries",
+    )
+
+
+def test_a_sitemap_gives_its_newest_page(spider: BlogsSpider) -> None:
+    res = response(HtmlResponse, BLOG, b"<html><body><h1>Acme</h1></body></html>", encoding="utf-8")
+    request = spider.parse_index(res, blog_url=BLOG)
+    sitemap = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>" + BLOG.encode() + b"about/</loc><lastmod>2026-11-30</lastmod></url>"
+        b"<url><loc>"
+        + BLOG.encode()
+        + b"2026/10/old-post/</loc><lastmod>2026-10-01</lastmod></url>"
+        b"<url><loc>"
+        + BLOG.encode()
+        + b"2026/11/new-post/</loc><lastmod>2026-11-20</lastmod></url>"
+        b"</urlset>"
+    )
+    page = response(XmlResponse, BLOG + "sitemap.xml", sitemap, encoding="utf-8")
+    article = spider.parse_feed(page, **request.cb_kwargs)
+    assert isinstance(article, Request)
+    assert article.url == BLOG + "2026/11/new-post/"  # "about/" is no article
+    assert article.cb_kwargs["found_by"] == "sitemap (index: no_link)"
 
 
 def test_extractor_bug_becomes_an_internal_error_record(
