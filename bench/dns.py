@@ -27,47 +27,24 @@ from typing import Any
 
 from scrapy.resolver import dnscache
 from twisted.internet import defer, threads
-from twisted.internet.interfaces import IResolverSimple
 from twisted.names import dns
 from twisted.python.threadpool import ThreadPool
-from zope.interface import implementer
 
-from blogtitles.network.dns import NameServerResolver, parse_servers
+from blogtitles.network.dns import NameServerResolver
 from farm.catalog import DOMAIN
 from farm.dns import DnsProcess
 
 
-@implementer(IResolverSimple)
-class ThreadedNameServerResolver:
+class ThreadedNameServerResolver(NameServerResolver):
     """``TWISTED_DNS_RESOLVER`` for a crawl: Scrapy's default way (a blocking lookup in each of
     the reactor's ``REACTOR_THREADPOOL_MAXSIZE`` threads, Scrapy's DNS cache in front), asking
     ``BLOGTITLES_DNS_SERVERS``' first server: the threaded resolver under DNS latency."""
 
-    def __init__(self, reactor: Any, server: tuple[str, int], timeout: float) -> None:
-        self.reactor, self.server, self.timeout = reactor, server, timeout
-
-    @classmethod
-    def from_crawler(cls, crawler: Any, reactor: Any) -> ThreadedNameServerResolver:
-        servers = parse_servers(crawler.settings.getlist("BLOGTITLES_DNS_SERVERS"))
-        return cls(reactor, servers[0], crawler.settings.getfloat("DNS_TIMEOUT"))
-
-    def install_on_reactor(self) -> None:
-        self.reactor.installResolver(self)
-
-    def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:  # noqa: N802
-        if name in dnscache:
-            return defer.succeed(dnscache[name])
-        pool = self.reactor.getThreadPool()
-        found = threads.deferToThreadPool(
-            self.reactor, pool, blocking_lookup, name, self.server, self.timeout
+    def ask_dns(self, name: str) -> defer.Deferred[str]:
+        server = self.client.servers[0]
+        return threads.deferToThreadPool(
+            self.reactor, self.reactor.getThreadPool(), blocking_lookup, name, server, self.timeout
         )
-        found.addCallback(self._cache, name)
-        return found
-
-    @staticmethod
-    def _cache(address: str, name: str) -> str:
-        dnscache[name] = address
-        return address
 
 
 @dataclass

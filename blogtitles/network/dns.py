@@ -85,14 +85,15 @@ class NameServerResolver:
         if name in dnscache:
             return defer.succeed(dnscache[name])
         found = self.hosts.getHostByName(name)
-        # Then one try of DNS_TIMEOUT seconds, as Scrapy's resolver (Twisted's default would try
-        # for 1, 3, 11 and 45 seconds).
-        found.addErrback(
-            lambda _: self.client.getHostByName(name, timeout=(self.timeout,))  # type: ignore[arg-type]
-        )
+        found.addErrback(lambda _: self.ask_dns(name))
         if dnscache.limit:
             found.addCallback(self._cache, name)
         return found
+
+    def ask_dns(self, name: str) -> defer.Deferred[str]:
+        """One try of ``DNS_TIMEOUT`` seconds, as Scrapy's resolver (Twisted's default would try
+        for 1, 3, 11 and 45 seconds)."""
+        return self.client.getHostByName(name, timeout=(self.timeout,))  # type: ignore[arg-type]
 
     @staticmethod
     def _cache(address: str, name: str) -> str:
