@@ -383,14 +383,7 @@ class DnsProcess(LocalServer):
             command += ["--seed", str(self.seed)]
         if self.stats_file is not None:
             command += ["--stats-file", str(self.stats_file)]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()  # the server prints one line when it listens
-        match = _READY_RE.search(line)
-        if match is None:
-            self.stop()
-            raise RuntimeError(f"the DNS server did not start: {line!r}")
-        self.port = int(match.group(1))
+        self.port = int(self.launch(command, _READY_RE, "the DNS server").group(1))
         return self
 
     def live_stats(self) -> dict[str, Any]:

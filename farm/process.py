@@ -74,13 +74,7 @@ class FarmProcess(LocalServer):
             command += ["--tls-dir", str(self.tls_dir)]
         if self.prewarm:
             command.append("--prewarm")
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()  # the farm prints one line when it listens
-        match = _READY_RE.search(line)
-        if match is None:
-            self.stop()
-            raise RuntimeError(f"the farm did not start: {line!r}")
+        match = self.launch(command, _READY_RE, "the farm")
         self.port, self.refused_port = int(match.group(1)), int(match.group(2))
         return self
 

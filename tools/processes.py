@@ -5,6 +5,7 @@ process has used."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 from pathlib import Path
@@ -53,8 +54,22 @@ class LocalServer:
     server:`` starts it and stops it (by its PID) at the end. Subclasses give ``start`` (which
     returns the server) and ``stop``."""
 
+    process: subprocess.Popen[str] | None = None
+
     def start(self) -> Self:
         raise NotImplementedError
+
+    def launch(self, command: list[str], ready: re.Pattern[str], what: str) -> re.Match[str]:
+        """Start ``command`` as :attr:`process`; the match of ``ready`` in the one line the
+        server prints when it listens (stopped, and an error naming ``what``, if it does not)."""
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        match = ready.search(line)
+        if match is None:
+            self.stop()
+            raise RuntimeError(f"{what} did not start: {line!r}")
+        return match
 
     def stop(self) -> None:
         raise NotImplementedError

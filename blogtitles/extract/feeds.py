@@ -29,10 +29,15 @@ def looks_like_feed(page: str | bytes) -> bool:
 
 def parse_feed(page: str | bytes, url: str) -> feedparser.FeedParserDict:
     """Parse a feed document (never a URL: feedparser fetches nothing given the document)."""
+    return feedparser.parse(xml_bytes(page), response_headers={"content-location": url})
+
+
+def xml_bytes(page: str | bytes) -> bytes:
+    """An XML document as bytes; decoded text as UTF-8, without its XML declaration's encoding
+    (which no longer applies)."""
     if isinstance(page, str):
-        # Decoded text: drop the XML declaration's encoding, it no longer applies.
-        page = _XML_ENCODING_RE.sub(rb"\1", page.encode("utf-8"))
-    return feedparser.parse(page, response_headers={"content-location": url})
+        return _XML_ENCODING_RE.sub(rb"\1", page.encode("utf-8"))
+    return page
 
 
 def read_feed(page: str | bytes, url: str) -> tuple[list[Entry], str]:
@@ -62,13 +67,11 @@ def looks_like_sitemap(page: str | bytes) -> bool:
 
 def read_sitemap(page: str | bytes, url: str) -> list[Entry]:
     """A sitemap's pages with their ``<lastmod>`` dates (no DTD, entity or network access)."""
-    data = page.encode("utf-8") if isinstance(page, str) else page
-    data = _XML_ENCODING_RE.sub(rb"\1", data) if isinstance(page, str) else data
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
     )
     try:
-        root = etree.fromstring(data, parser=parser)
+        root = etree.fromstring(xml_bytes(page), parser=parser)
     except etree.XMLSyntaxError:
         return []
     entries = []

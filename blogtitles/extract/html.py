@@ -109,9 +109,14 @@ def clean_text(text: str | None) -> str:
     return _SPACE_RE.sub(" ", text or "").strip()
 
 
+def has_entity(text: str) -> bool:
+    """Whether ``text`` still holds an HTML character reference (``&amp;``, ``&#8217;``...)."""
+    return _ENTITY_RE.search(text) is not None
+
+
 def clean_title(title: str) -> str:
     """A title as a person reads it: ``"  Caf&eacute;\\u200b  news "`` -> ``"Café news"``."""
-    text = html.unescape(title) if _ENTITY_RE.search(title) else title
+    text = html.unescape(title) if has_entity(title) else title
     text = _INVISIBLE_RE.sub("", text)
     text = _CONTROL_RE.sub(" ", text)
     text = unicodedata.normalize("NFC", text)

@@ -35,7 +35,13 @@ from blogtitles.extract.dates import parse_date
 from blogtitles.extract.entries import first_date_text
 from blogtitles.extract.facts import PageFacts
 from blogtitles.extract.headlines import Headline, headline_candidates
-from blogtitles.extract.html import clean_text, clean_title, element_text, parse_html
+from blogtitles.extract.html import (
+    clean_text,
+    clean_title,
+    element_text,
+    has_entity,
+    parse_html,
+)
 from blogtitles.extract.rules import SiteRule
 from blogtitles.extract.scripts import looks_script_built
 from blogtitles.extract.sitenames import (
@@ -68,7 +74,6 @@ _DATE_METAS = (
 )
 _EPOCH_RE = re.compile(r"^1\d{9}(?:\d{3})?$")
 _WORD_RE = re.compile(r"\w+")
-_ENTITY_RE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 #: Witnesses in the order that breaks a tie between them.
 WITNESSES = ("feed", "json-ld", "og:title", "twitter:title", "title")
 #: A cut copy confirms a heading only when it is at least this long (a word or two is not).
@@ -218,7 +223,7 @@ def tidy(value: str) -> tuple[str, bool]:
     attribute) is cut, and only the part before counts.
     """
     text = clean_title(value)
-    if _ENTITY_RE.search(text):
+    if has_entity(text):
         text = clean_title(html.unescape(text))
     stem = _ELLIPSIS_RE.sub("", text)
     if text.endswith("\\"):
