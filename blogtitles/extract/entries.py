@@ -6,9 +6,10 @@ them (dates against order, pinned posts) is :mod:`blogtitles.extract.links`' job
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from lxml import etree
@@ -59,11 +60,9 @@ _DATE_XPATHS = tuple(
 _PIN_CLASSES = ("sticky", "pinned", "is-pinned", "post-pinned", "pinned-post")
 _SHORT_LABELS = etree.XPath(".//*[not(*)][string-length(normalize-space()) < 14]/text()")
 _PIN_TEXTS = frozenset({"pinned", "pinned post", "📌", "sticky", "featured post"})
-# A badge inside the entry: class or test id naming a pin (Medium, dev.to, Tumblr themes).
-_PIN_MARKS = etree.XPath(
-    ".//*[contains(@class, 'pinned') or contains(@data-testid, 'pinned')"
-    " or contains(@class, 'sticky-post') or contains(@class, 'post-sticky')][1]"
-)
+# A badge inside the entry: a class or test id naming a pin (Medium, dev.to, Tumblr themes).
+_PIN_MARK_RE = re.compile("pinned|sticky-post|post-sticky")
+_PIN_TEST_ID_RE = re.compile("pinned")
 # The nearest element around a post link that holds that post alone: an article or list item,
 # else an element whose class names an entry, item, card, story, preview or post.
 _STRUCTURAL_CONTAINER = etree.XPath(
@@ -107,43 +106,23 @@ def first_date_text(element: etree._Element) -> str | None:
     return None
 
 
-# Every pin mark above contains one of these words (in its class, test id or text): a page
-# without any of them has no pinned entry, and its entries need not be examined one by one.
-_PIN_WORDS = ("pinned", "sticky", "📌", "featured")
-# Plain strings, not lxml's "smart" ones that remember their element: cheaper by half.
-_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
-_TEST_IDS = etree.XPath("//@data-testid", smart_strings=False)
+# Every ``class`` and ``data-testid`` value of a page, in one scan. lxml's "smart" strings
+# remember their attribute's name and element: the elements of a class are found from them,
+# without a second scan of the page.
+_MARKED = etree.XPath("//@class | //@data-testid")
 _IDS = etree.XPath("//@id", smart_strings=False)
 _TEXT = etree.XPath("string()")
 # The pin words as they appear in text (their case variants spelled out: cheaper than lowering
-# the whole page's text).
+# the text).
 _PIN_TEXTS_ANY_CASE = ("inned", "INNED", "ticky", "TICKY", "📌", "eatured", "EATURED")
+_CHROME = frozenset({"nav", "footer", "aside"})
 
 
-def may_have_pins(
-    doc: etree._Element, class_values: list[str], test_ids: Iterable[str] = ()
-) -> bool:
-    """Whether any entry of ``doc`` (whose ``class`` and ``data-testid`` values are given) can
-    be marked pinned (``False``: none is)."""
-    words = " ".join([*class_values, *test_ids]).lower()
-    if any(word in words for word in _PIN_WORDS):
-        return True
-    text = _TEXT(doc)
-    return any(word in text for word in _PIN_TEXTS_ANY_CASE)
-
-
-def is_pinned(container: etree._Element | None) -> bool:
-    """Whether the entry is marked sticky/pinned (a class, or a "Pinned" label)."""
-    if container is None:
-        return False
-    classes = set((container.get("class") or "").lower().split())
-    if classes & set(_PIN_CLASSES) or _PIN_MARKS(container):
-        return True
-    text = _TEXT(container)
-    if not any(word in text for word in _PIN_TEXTS_ANY_CASE):
-        return False  # no label can say it: the costly look at each short text is skipped
-    labels = _SHORT_LABELS(container)
-    return any(clean_text(str(label)).lower().strip(":") in _PIN_TEXTS for label in labels[:40])
+@lru_cache(maxsize=64)
+def _class_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches a class attribute value holding one of ``names`` as a whole class name."""
+    alternatives = "|".join(map(re.escape, names))
+    return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
 
 
 def container_of(anchor: etree._Element) -> etree._Element | None:
@@ -152,28 +131,61 @@ def container_of(anchor: etree._Element) -> etree._Element | None:
 
 
 class EntryFacts:
-    """The date and pin mark of each entry container of one page, worked out once.
+    """What the entry signals of one page share, worked out once: its class names (and the
+    elements bearing them), its pin marks, and the date and pin mark of each entry container.
 
     Several signals (microformats, engine markup, generic heuristics) often find the same
-    containers; a page without a word of any pin mark skips the pin checks altogether.
+    containers, and every signal reads the same class names.
     """
 
     def __init__(self, doc: etree._Element) -> None:
-        #: The page's ``class`` attribute values (engines are recognised by them too).
-        self.class_values: list[str] = _CLASS_VALUES(doc)
         self._doc = doc
-        self.may_pin = may_have_pins(doc, self.class_values, self.test_ids)
+        marked = _MARKED(doc)
+        #: The page's ``class`` attribute values (engines are recognised by them too).
+        self.class_values: list[Any] = [value for value in marked if value.attrname == "class"]
+        #: The page's ``data-testid`` values.
+        self.test_ids = frozenset(str(value) for value in marked if value.attrname == "data-testid")
+        self._pin_marks: list[etree._Element] = []
+        if _PIN_MARK_RE.search(" ".join(marked)):  # one scan of the page's values
+            self._pin_marks = [
+                value.getparent()
+                for value in marked
+                if (_PIN_MARK_RE if value.attrname == "class" else _PIN_TEST_ID_RE).search(value)
+            ]
         self._known: dict[etree._Element, tuple[str | None, bool]] = {}
 
     @cached_property
-    def test_ids(self) -> frozenset[str]:
-        """The page's ``data-testid`` values."""
-        return frozenset(_TEST_IDS(self._doc))
+    def class_names(self) -> frozenset[str]:
+        """Every class name the page uses."""
+        return frozenset(" ".join(self.class_values).split())
 
     @cached_property
     def ids(self) -> frozenset[str]:
         """The page's ``id`` values."""
         return frozenset(_IDS(self._doc))
+
+    def with_class(self, *names: str) -> list[etree._Element]:
+        """The elements whose class is one of ``names``, in page order."""
+        if self.class_names.isdisjoint(names):
+            return []
+        pattern = _class_pattern(names)
+        return [value.getparent() for value in self.class_values if pattern.search(value)]
+
+    @cached_property
+    def _holding_pin_marks(self) -> set[etree._Element]:
+        """The elements that hold a pin badge (a class or test id naming a pin) inside them."""
+        return {ancestor for mark in self._pin_marks for ancestor in mark.iterancestors()}
+
+    def is_pinned(self, container: etree._Element) -> bool:
+        """Whether the entry is marked sticky/pinned (a class, a badge, or a "Pinned" label)."""
+        classes = (container.get("class") or "").lower().split()
+        if not set(classes).isdisjoint(_PIN_CLASSES) or container in self._holding_pin_marks:
+            return True
+        text = _TEXT(container)
+        if not any(word in text for word in _PIN_TEXTS_ANY_CASE):
+            return False  # no label can say it: the costly look at each short text is skipped
+        labels = _SHORT_LABELS(container)
+        return any(clean_text(str(label)).lower().strip(":") in _PIN_TEXTS for label in labels[:40])
 
     def of(self, container: etree._Element | None) -> tuple[str | None, bool]:
         """``(published, pinned)`` of an entry's container."""
@@ -181,7 +193,7 @@ class EntryFacts:
             return None, False
         known = self._known.get(container)
         if known is None:
-            known = (entry_date(container), self.may_pin and is_pinned(container))
+            known = (entry_date(container), self.is_pinned(container))
             self._known[container] = known
         return known
 
@@ -257,19 +269,17 @@ def json_ld_entries(
 
 # -- microformats -------------------------------------------------------------------------------
 
-_ENTRY_CONTAINERS = etree.XPath(
-    f"//*[{has_class('h-entry')} or {has_class('hentry')}][{OUTSIDE_CHROME}]"
-)
-_ENTRY_ANCESTOR = etree.XPath(f"ancestor::*[{has_class('h-entry')} or {has_class('hentry')}][1]")
+# Where an entry's own link is, best first; each with the class it needs (skipped on a page
+# without that class: no scan of the entry for it).
 _ENTRY_LINK_XPATHS = tuple(
-    etree.XPath(xpath)
-    for xpath in (
-        f".//a[{has_class('u-url')}][@href]",
-        f".//*[{has_class('p-name')}]/descendant-or-self::a[@href]",
-        f".//*[{has_class('entry-title')}]/descendant-or-self::a[@href]",
-        ".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]",
-        f".//*[{has_class('wp-block-post-title')}]//a[@href]",
-        ".//*[self::h1 or self::h2 or self::h3]//a[@href]",
+    (needs, etree.XPath(xpath))
+    for needs, xpath in (
+        ("u-url", f".//a[{has_class('u-url')}][@href]"),
+        ("p-name", f".//*[{has_class('p-name')}]/descendant-or-self::a[@href]"),
+        ("entry-title", f".//*[{has_class('entry-title')}]/descendant-or-self::a[@href]"),
+        ("", ".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]"),
+        ("wp-block-post-title", f".//*[{has_class('wp-block-post-title')}]//a[@href]"),
+        ("", ".//*[self::h1 or self::h2 or self::h3]//a[@href]"),
     )
 )
 
@@ -278,18 +288,22 @@ def microformat_entries(
     doc: etree._Element, base: str, facts: EntryFacts | None = None
 ) -> list[Entry]:
     """Posts marked up as ``h-entry`` (microformats2) or ``hentry`` (classic)."""
-    containers = _ENTRY_CONTAINERS(doc)
-    if containers and facts is None:
-        facts = EntryFacts(doc)
-    entries = []
-    for container in containers:
-        if _ENTRY_ANCESTOR(container):
+    facts = EntryFacts(doc) if facts is None else facts
+    marked = facts.with_class("h-entry", "hentry")
+    entries, known = [], set(marked)
+    link_xpaths = [
+        xpath for needs, xpath in _ENTRY_LINK_XPATHS if not needs or needs in facts.class_names
+    ]
+    for container in marked:
+        ancestors = list(container.iterancestors())
+        if not known.isdisjoint(ancestors):
             continue  # an entry inside an entry is a comment or a quote
-        for xpath in _ENTRY_LINK_XPATHS:
+        if any(ancestor.tag in _CHROME for ancestor in ancestors):
+            continue
+        for xpath in link_xpaths:
             links = xpath(container)
             url = resolve_link(links[0].get("href"), base) if links else None
             if url:
-                assert facts is not None
                 entries.append(facts.entry(url, container))
                 break
     return entries

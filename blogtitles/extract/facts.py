@@ -1,9 +1,10 @@
-"""What one walk over a parsed article page collects: ``<meta>`` values, JSON-LD nodes, the
-``<title>``, the headings and the ``<time>`` elements.
+"""What one walk over a parsed page collects: ``<meta>`` values, JSON-LD nodes, the
+``<title>``; on an article its headings and ``<time>`` elements, on an index its ``<link>``s
+and ``<base>``.
 
-The article extractor reads these instead of asking the tree once per signal: one pass of
-lxml's C iterator over the elements it needs, then Python only on those few elements. Real
-article pages are 50-300 KB of HTML; scanning them once per signal cost more than parsing them.
+The extractors read these instead of asking the tree once per signal: one pass of lxml's C
+iterator over the elements they need, then Python only on those few elements. Real pages are
+50-300 KB of HTML; scanning them once per signal cost more than parsing them.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Any
 
 from lxml import etree
 
-from blogtitles.extract.html import clean_text
+from blogtitles.extract.html import clean_text, text_of
 from blogtitles.extract.structured import flatten_json_ld
 
-_TAGS = ("meta", "script", "title", "h1", "h2", "h3", "time")
+#: The elements an article page is read from, and an index page.
+ARTICLE_TAGS = ("meta", "script", "title", "h1", "h2", "h3", "time")
+INDEX_TAGS = ("meta", "script", "title", "link", "base")
 _META_KEYS = ("property", "name", "itemprop")
 
 
@@ -30,13 +33,19 @@ class PageFacts:
     title: str = ""
     headings: list[etree._Element] = field(default_factory=list)
     times: list[etree._Element] = field(default_factory=list)
+    #: ``<link>`` elements (feeds are advertised there).
+    links: list[etree._Element] = field(default_factory=list)
+    #: The first ``<base href>``, as written.
+    base_href: str = ""
+    #: Every ``<meta name="generator">`` value, lower-cased and joined.
+    generator: str = ""
 
     @classmethod
-    def of(cls, doc: etree._Element) -> PageFacts:
-        """Walk ``doc`` once."""
+    def of(cls, doc: etree._Element, tags: tuple[str, ...] = ARTICLE_TAGS) -> PageFacts:
+        """Walk ``doc`` once, looking at the elements named in ``tags``."""
         facts = cls()
         title_seen = False
-        for element in doc.iter(*_TAGS):
+        for element in doc.iter(*tags):
             tag = element.tag
             if tag == "meta":
                 content = element.get("content")
@@ -46,15 +55,21 @@ class PageFacts:
                         name = element.get(key)
                         if name and value:
                             facts.metas.setdefault(name.strip().lower(), value)
+                    if (element.get("name") or "").lower() == "generator":
+                        facts.generator = f"{facts.generator} {content.lower()}".strip()
             elif tag == "script":
                 if element.get("type", "").strip().lower() == "application/ld+json":
                     facts.json_ld.extend(_json_ld(element.text))
             elif tag == "title":
                 if not title_seen:  # the page's, not an SVG icon's <title> further down
                     title_seen = True
-                    facts.title = clean_text(element.text_content())
+                    facts.title = clean_text(text_of(element))
             elif tag == "time":
                 facts.times.append(element)
+            elif tag == "link":
+                facts.links.append(element)
+            elif tag == "base":
+                facts.base_href = facts.base_href or (element.get("href") or "").strip()
             else:
                 facts.headings.append(element)
         return facts

@@ -24,7 +24,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -39,12 +38,11 @@ from blogtitles.extract.entries import (
     json_ld_entries,
     microformat_entries,
 )
+from blogtitles.extract.facts import INDEX_TAGS, PageFacts
 from blogtitles.extract.feeds import looks_like_feed, looks_like_sitemap, read_feed, read_sitemap
 from blogtitles.extract.html import (
-    TITLE,
     base_url,
     clean_article_url,
-    clean_text,
     parse_html,
     resolve_link,
 )
@@ -53,8 +51,6 @@ from blogtitles.extract.rules import SiteRule
 from blogtitles.extract.scripts import looks_script_built
 from blogtitles.extract.structured import (
     ARTICLE_TYPES,
-    json_ld_nodes,
-    meta_content,
     node_types,
     text_value,
     url_value,
@@ -142,20 +138,20 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
     doc = parse_html(page)
     if doc is None:
         return IndexPage(None, doubt="no_link")
-    base = base_url(doc, url)
-    feed_url = discover_feed(doc, base)
-    nodes = json_ld_nodes(doc)  # parsed once, read by several signals
-    facts = EntryFacts(doc)  # entry dates and pin marks, worked out once
-    blog_title = index_blog_title(doc, nodes)
+    head = PageFacts.of(doc, INDEX_TAGS)  # metas, JSON-LD, <title>, <link>s: one walk
+    base = base_url(url, head.base_href)
+    feed_url = discover_feed(head.links, base)
+    facts = EntryFacts(doc)  # class names, entry dates and pin marks, worked out once
+    blog_title = index_blog_title(head)
     if rule is not None and rule.article:
         link, _ = choose_entry(
             entries_from_anchors(rule.select(doc, "article"), base, facts), "site_rule", url
         )
         if link is not None:
             return IndexPage(link, feed_url, "", False, blog_title)
-    if is_article_page(doc, url, nodes):
+    if is_article_page(head, url):
         return IndexPage(ArticleLink(url, "input_is_article"), feed_url, "", True, blog_title)
-    structured = _structured_signals(doc, base, nodes, facts)
+    structured = _structured_signals(doc, base, head, facts)
     for signal, entries in structured:
         link, doubt = choose_entry(entries, signal, url)
         if link is not None:
@@ -206,13 +202,13 @@ def blog_section(doc: etree._Element, base: str, url: str) -> str | None:
 
 
 def _structured_signals(
-    doc: etree._Element, base: str, nodes: list[dict[str, Any]], facts: EntryFacts
+    doc: etree._Element, base: str, head: PageFacts, facts: EntryFacts
 ) -> list[tuple[str, list[Entry]]]:
     """Entries of each structured signal; where one signal lacks a date or a pin mark that
     another shows for the same URL (JSON-LD lists rarely carry either), it is filled in."""
-    name, entries = platform_entries(doc, base, facts)
+    name, entries = platform_entries(doc, base, facts, head.generator)
     signals = [
-        ("json-ld", json_ld_entries(doc, base, nodes)),
+        ("json-ld", json_ld_entries(doc, base, head.json_ld)),
         ("microformats", microformat_entries(doc, base, facts)),
         (f"platform:{name}", entries),
     ]
@@ -286,10 +282,9 @@ def choose_entry(
     return ArticleLink(clean_article_url(first.url), signal, first.published, first.title), doubt
 
 
-def discover_feed(doc: etree._Element, base: str) -> str | None:
-    """The blog's own feed from ``<link rel="alternate">`` (comment feeds skipped)."""
-    head = doc.find("head")
-    for link in (head if head is not None else doc).iter("link"):  # by tag: no XPath scan
+def discover_feed(links: list[etree._Element], base: str) -> str | None:
+    """The blog's own feed from the page's ``<link rel="alternate">`` (comment feeds skipped)."""
+    for link in links:
         href, kind = link.get("href"), link.get("type") or ""
         if not href or "alternate" not in (link.get("rel") or "").lower().split():
             continue
@@ -304,29 +299,26 @@ def discover_feed(doc: etree._Element, base: str) -> str | None:
     return None
 
 
-def index_blog_title(doc: etree._Element, nodes: list[dict[str, Any]] | None = None) -> str:
+def index_blog_title(head: PageFacts) -> str:
     """The blog's name: ``og:site_name``, JSON-LD ``WebSite``/``Blog`` name, then ``<title>``."""
-    name = meta_content(doc, "og:site_name", "application-name")
+    name = head.meta("og:site_name", "application-name")
     if name:
         return name
-    for node in json_ld_nodes(doc) if nodes is None else nodes:
+    for node in head.json_ld:
         if node_types(node) & {"WebSite", "Blog"}:
             name = text_value(node.get("name"))
             if name:
                 return name
-    titles = TITLE(doc)
-    return clean_text(titles[0].text_content()) if titles else ""
+    return head.title
 
 
-def is_article_page(
-    doc: etree._Element, url: str, nodes: list[dict[str, Any]] | None = None
-) -> bool:
+def is_article_page(head: PageFacts, url: str) -> bool:
     """Whether the page is itself one article (``og:type=article``, or a JSON-LD article whose
     URL is this page) rather than a list of posts."""
-    if meta_content(doc, "og:type").lower() == "article":
+    if head.meta("og:type").lower() == "article":
         return True
     here = _comparable(url)
-    for node in json_ld_nodes(doc) if nodes is None else nodes:
+    for node in head.json_ld:
         if node_types(node) & ARTICLE_TYPES:
             own = url_value(node.get("mainEntityOfPage")) or url_value(node.get("url"))
             if own and _comparable(own) == here:

@@ -59,7 +59,7 @@ class Platform:
         )
 
     def recognised(
-        self, doc: etree._Element, generator: str, classes: set[str], facts: EntryFacts
+        self, doc: etree._Element, generator: str, classes: frozenset[str], facts: EntryFacts
     ) -> bool:
         if any(word in generator for word in self.generators):
             return True
@@ -188,12 +188,16 @@ PLATFORMS: tuple[Platform, ...] = (
 
 
 def platform_entries(
-    doc: etree._Element, base: str, facts: EntryFacts | None = None
+    doc: etree._Element, base: str, facts: EntryFacts | None = None, generator: str | None = None
 ) -> tuple[str, list[Entry]]:
-    """The first recognised platform whose post links are on the page, and its entries."""
+    """The first recognised platform whose post links are on the page, and its entries.
+
+    ``generator``: the page's ``<meta name="generator">`` values, lower-cased, when known.
+    """
     facts = EntryFacts(doc) if facts is None else facts
-    generator = " ".join(str(value) for value in _GENERATOR(doc)).lower()
-    classes = {name for value in facts.class_values for name in value.split()}
+    if generator is None:
+        generator = " ".join(str(value) for value in _GENERATOR(doc)).lower()
+    classes = facts.class_names
     for platform in PLATFORMS:
         if not platform.recognised(doc, generator, classes, facts):
             continue

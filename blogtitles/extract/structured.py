@@ -11,7 +11,6 @@ from lxml import etree
 from blogtitles.extract.html import clean_text
 
 _JSON_LD = etree.XPath("//script[@type='application/ld+json']")
-_META = etree.XPath("//meta[@property=$n or @name=$n or @itemprop=$n]/@content")
 
 #: JSON-LD types that are an article (a blog post).
 ARTICLE_TYPES = frozenset(
@@ -85,13 +84,3 @@ def url_value(value: Any) -> str:
     if isinstance(value, dict):
         value = value.get("url") or value.get("@id") or ""
     return value.strip() if isinstance(value, str) else ""
-
-
-def meta_content(doc: etree._Element, *names: str) -> str:
-    """The first non-empty ``<meta property|name|itemprop=NAME content>`` among ``names``."""
-    for name in names:
-        for value in _META(doc, n=name):
-            text = clean_text(str(value))
-            if text:
-                return text
-    return ""
