@@ -104,6 +104,7 @@ def command_for(client: str, list_file: Path, out: Path, setup: Setup, log: Path
         "DOWNLOAD_TIMEOUT": args.timeout,
         "CONCURRENT_REQUESTS": concurrency,
         "BLOGTITLES_PROGRESS_INTERVAL": 0,
+        **dict(pair.split("=", 1) for pair in args.set),
     }
     crawl_args = ["-a", f"urls_file={list_file}", *setting_args(settings)]
     if client == "scrapy-jobs":
@@ -363,6 +364,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sequential-max", type=int, default=50)
     parser.add_argument("--output", type=Path, default=ROOT / "output" / "bench-web.json")
     parser.add_argument("--work", type=Path, help="keep the lists, outputs and logs here")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for the project's crawls (repeatable), to measure a choice",
+    )
     return parser.parse_args(argv)
 
 

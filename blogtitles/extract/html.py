@@ -75,14 +75,44 @@ def _resolve_link(href: str, base: str) -> str | None:
     href = href.strip()
     if not href or href.startswith("#"):
         return None
+    absolute = _plain_join(href, base)
+    if absolute is None:
+        try:
+            absolute = urljoin(base, href)
+            parts = urlsplit(absolute)
+        except ValueError:
+            return None
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return None
+    return absolute.split("#", 1)[0]
+
+
+# An href that urljoin would return as it is (absolute) or append to the base's origin (from
+# the root): no dot segment, no tab or line break (urlsplit drops them), no IPv6 bracket to
+# check, no empty query it would drop. Most links on a page are one of these two kinds, and
+# urljoin costs more than the rest of reading a link.
+_PLAIN_HREF = re.compile(r"(?:https?://[^/?#\[\t\r\n]|/(?!/))[^\[\t\r\n]*")
+
+
+def _plain_join(href: str, base: str) -> str | None:
+    """``urljoin(base, href)`` for the common hrefs it leaves alone, else ``None``."""
+    if "/." in href or href.endswith("?") or not _PLAIN_HREF.fullmatch(href):
+        return None
+    if href[0] != "/":
+        return href
+    return (origin := _origin(base)) and origin + href
+
+
+@lru_cache(maxsize=256)
+def _origin(base: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) ``base``, else ``None``."""
     try:
-        absolute = urljoin(base, href)
-        parts = urlsplit(absolute)
+        parts = urlsplit(base)
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return absolute.split("#", 1)[0]
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 # Query parameters that only track where a click came from (Medium's ?source=, utm_*...).

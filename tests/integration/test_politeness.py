@@ -116,4 +116,4 @@ def test_idle_connections_are_kept_seconds_not_minutes() -> None:
         timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["5.0", "2.5"]
+    assert done.stdout.split() == ["0.5", "2.5"]
