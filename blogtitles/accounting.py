@@ -19,6 +19,16 @@ RECORDS_PREFIX: Final = PREFIX + "records/"
 DROPPED_DUPLICATE: Final = PREFIX + "dropped/duplicate_article"
 DROPPED_INVALID: Final = PREFIX + "dropped/invalid_record"
 DROPPED_UNCHANGED: Final = PREFIX + "dropped/unchanged"
+#: Conditional requests (a crawl that keeps state): sent with validators, answered 304, and
+#: not sent at all because the page was still fresh (``Cache-Control: max-age``).
+CONDITIONAL_SENT: Final = PREFIX + "conditional/sent"
+NOT_MODIFIED: Final = PREFIX + "conditional/not_modified"
+STILL_FRESH: Final = PREFIX + "conditional/fresh"
+#: Waits a ``Retry-After`` header asked for (429, 503), and the seconds waited in all.
+RETRY_AFTER_WAITS: Final = PREFIX + "retry_after/waits"
+RETRY_AFTER_SECONDS: Final = PREFIX + "retry_after/seconds"
+#: The state file could not be used: the run kept no state.
+STATE_UNUSABLE: Final = PREFIX + "state/unusable"
 #: Distributed mode: records whose blog had its record already (from another worker), and
 #: records that could not reach Redis (their blog stays claimed; reconcile puts it back).
 DROPPED_ALREADY_RECORDED: Final = PREFIX + "dropped/already_recorded"
@@ -58,6 +68,11 @@ class Summary:
     duplicate_articles: int = 0
     invalid_records: int = 0
     unchanged: int = 0
+    #: Of the unchanged: index pages or feeds that answered 304, or were still fresh; and the
+    #: conditional requests sent.
+    not_modified: int = 0
+    still_fresh: int = 0
+    conditional_sent: int = 0
     done_before: int = 0
     already_recorded: int = 0
     undelivered: int = 0
@@ -84,6 +99,9 @@ class Summary:
             duplicate_articles=int(stats.get(DROPPED_DUPLICATE, 0)),
             invalid_records=int(stats.get(DROPPED_INVALID, 0)),
             unchanged=int(stats.get(DROPPED_UNCHANGED, 0)),
+            not_modified=int(stats.get(NOT_MODIFIED, 0)),
+            still_fresh=int(stats.get(STILL_FRESH, 0)),
+            conditional_sent=int(stats.get(CONDITIONAL_SENT, 0)),
             done_before=int(stats.get(INPUTS_DONE_BEFORE, 0)),
             already_recorded=int(stats.get(DROPPED_ALREADY_RECORDED, 0)),
             undelivered=int(stats.get(DROPPED_UNDELIVERED, 0)),
@@ -154,7 +172,7 @@ class Summary:
             ("duplicate inputs", str(self.duplicate_inputs)),
             ("duplicate articles", str(self.duplicate_articles)),
             ("invalid records", str(self.invalid_records)),
-            ("unchanged (incremental)", str(self.unchanged)),
+            ("unchanged (incremental)", str(self.unchanged) + self._conditional_note()),
             ("done in an earlier run", str(self.done_before)),
         ]
         if self.already_recorded or self.undelivered:
@@ -178,6 +196,14 @@ class Summary:
         ]
         width = max(len(label) for label, _ in rows) + 2
         return [f"{label + ':':<{width}}{value}" for label, value in rows]
+
+    def _conditional_note(self) -> str:
+        if not (self.conditional_sent or self.still_fresh):
+            return ""
+        return (
+            f" (not modified: {self.not_modified} of {self.conditional_sent} conditional "
+            f"requests; still fresh, not asked: {self.still_fresh})"
+        )
 
     def _requests_line(self) -> str:
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(self.requests.items()))

@@ -13,11 +13,27 @@ from w3lib.url import canonicalize_url
 
 #: ``status`` of a record whose title was found.
 STATUS_OK = "ok"
+#: ``status`` of a record a crawl that keeps state gave without reading the blog again: its
+#: index (or feed) answered ``304 Not Modified``, or was still fresh by its ``Cache-Control``.
+#: The record is the blog's last known one (see :mod:`blogtitles.tracking.conditional`).
+STATUS_UNCHANGED = "unchanged"
 
 
 def utc_now_iso() -> str:
     """The current UTC time as ISO-8601 with second precision (``2026-11-25T15:09:55+00:00``)."""
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def as_datetime(value: str) -> datetime | None:
+    """A record's ISO-8601 date or date-time (``published``, ``crawled_at``) as an aware
+    datetime (a date alone: midnight UTC; no zone: UTC), or ``None``."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -26,7 +42,8 @@ class BlogRecord:
 
     ``status`` is ``"ok"`` or an error code (see :mod:`blogtitles.errors`); ``error`` is a
     human-readable message, empty when ``status`` is ``"ok"``. ``published`` is ISO-8601 (a date
-    or a date-time) when the blog shows one; ``found_by`` names the signal that chose the article.
+    or a date-time) when the blog shows one; ``found_by`` names the signal that chose the article;
+    ``feed_url`` is the blog's feed when it advertises one.
     """
 
     blog_url: str
@@ -37,6 +54,8 @@ class BlogRecord:
     status: str = STATUS_OK
     error: str = ""
     found_by: str = ""
+    #: The blog's own feed, when it advertises one (a feed reader subscribes to it).
+    feed_url: str = ""
     crawled_at: str = field(default_factory=utc_now_iso)
 
 

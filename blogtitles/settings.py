@@ -126,6 +126,12 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's meta refresh redirects, skipping pages that never say "refresh" (middlewares.py).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "blogtitles.middlewares.QuickMetaRefreshMiddleware": 580,
+    # Retry-After on 429/503 waited for (up to BLOGTITLES_RETRY_AFTER_MAX) before Scrapy's
+    # RetryMiddleware (550) retries: it sees the response first.
+    "blogtitles.middlewares.RetryAfterMiddleware": 560,
+    # A crawl that keeps state asks for index pages and feeds conditionally (tracking/), after
+    # the redirects (600) are followed, before the retries.
+    "blogtitles.tracking.conditional.ConditionalRequestsMiddleware": 570,
     # Never drop a request as "offsite": a blog's newest article may live on another host
     # (a custom domain, a platform's CDN), and a dropped request would leave its blog without a
     # record. The spiders set no allowed_domains.
@@ -194,7 +200,15 @@ BLOGTITLES_DEFAULT_FEEDS = {
 # Fixed column order (the record's field order), for every format.
 FEED_EXPORT_FIELDS = list(_items.RECORD_FIELDS)
 # CSV cells that a spreadsheet would run as formulas are defused (`-o x.csv` too).
-FEED_EXPORTERS = {"csv": "blogtitles.exporters.SafeCsvItemExporter"}
+# Besides Scrapy's formats: CSV a spreadsheet opens safely, and outputs people read or subscribe
+# to (blogtitles/outputs/): -O newest.atom, -O newest.json:jsonfeed, -O titles.html, -O list.opml.
+FEED_EXPORTERS = {
+    "csv": "blogtitles.exporters.SafeCsvItemExporter",
+    "atom": "blogtitles.outputs.atom.AtomItemExporter",
+    "jsonfeed": "blogtitles.outputs.jsonfeed.JsonFeedItemExporter",
+    "html": "blogtitles.outputs.html.HtmlItemExporter",
+    "opml": "blogtitles.outputs.opml.OpmlItemExporter",
+}
 # Titles in any script, written as UTF-8 (not \u escapes) in JSON.
 FEED_EXPORT_ENCODING = "utf-8"
 
@@ -208,6 +222,17 @@ BLOGTITLES_URLS_FILE = "blogs.txt"
 BLOGTITLES_STATE_PATH = ""
 # The state file of -a since=last when BLOGTITLES_STATE_PATH is empty.
 BLOGTITLES_SINCE_LAST_STATE_PATH = "output/state.sqlite3"
+# A crawl that keeps state sends each index page's and feed's validators from the last run
+# (If-None-Match, If-Modified-Since); a 304 gives the blog's last record as "unchanged"
+# (blogtitles/tracking/conditional.py).
+BLOGTITLES_CONDITIONAL_REQUESTS = True
+# A page whose Cache-Control max-age has not run out is not asked for again, for at most this
+# many seconds from when it was fetched (0: always ask, whatever an earlier run stored). A day:
+# an hourly run spares a feed that says it changes daily.
+BLOGTITLES_MAX_AGE_LIMIT = 86400
+# A 429/503 with Retry-After waits that long before its retry, up to this many seconds; a
+# longer wait is not retried (the blog gets its http_429/http_503 record). 0: Scrapy's way.
+BLOGTITLES_RETRY_AFTER_MAX = 30.0
 # A TOML file of per-site selectors that win over every extraction signal ("" = none).
 BLOGTITLES_SITE_RULES = ""
 # When the blog's feed is read (see README, "The feed as evidence"): "doubt" (the index leaves

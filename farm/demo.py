@@ -1,9 +1,12 @@
 """``python -m farm.demo``: the main job, offline, on the sample farm (``make demo``).
 
 Starts the farm on a free port of 127.0.0.1, runs the real command line
-``scrapy crawl blogs -a urls_file=output/farm-blogs.txt -O output/titles.json -O output/titles.csv``
+``scrapy crawl blogs -a urls_file=output/farm-blogs.txt -O output/titles.json -O output/titles.csv
+-O output/titles.html -O output/titles.atom`` (keeping state in ``output/demo-state.sqlite3``)
 against it, checks every record against what the farm serves, prints the summary and the time
-next to what the sequential loop would take (2 x n x latency), and stops the farm.
+next to what the sequential loop would take (2 x n x latency). Then a few blogs publish a post
+and the same list is crawled again with ``-a since=last``: only what changed comes out (in
+``output/new.*``), the other blogs' index pages answering ``304 Not Modified``. The farm stops.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ import json
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
 from blogtitles.runs.commandline import crawl_command
-from farm.listing import check_records, farm_listing, tally
+from farm.listing import Listed, check_records, farm_listing, tally
 from farm.process import FarmProcess
 from farm.resolver import FARM_SETTINGS
 
@@ -28,12 +32,16 @@ def farm_crawl_command(
     log_file: Path,
     timeout: float,
     extra: Sequence[str] = (),
+    *,
+    spider_args: Sequence[str] = (),
 ) -> list[str]:
     """The ``scrapy crawl blogs`` command line for a farm run (``extra``: ``NAME=VALUE``
-    settings)."""
+    settings; ``spider_args``: more ``-a`` arguments)."""
     settings = {**FARM_SETTINGS, "LOG_FILE": log_file, "DOWNLOAD_TIMEOUT": timeout}
     settings |= dict(setting.split("=", 1) for setting in extra)
-    return crawl_command("-a", f"urls_file={list_file}", settings=settings, outputs=outputs)
+    return crawl_command(
+        "-a", f"urls_file={list_file}", *spider_args, settings=settings, outputs=outputs
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     out = args.output
     out.mkdir(parents=True, exist_ok=True)
     list_file, json_file, csv_file = out / "farm-blogs.txt", out / "titles.json", out / "titles.csv"
-    log_file = out / "demo-crawl.log"
+    log_file, state = out / "demo-crawl.log", out / "demo-state.sqlite3"
+    # The demo's first run starts from nothing; Scrapy appends to a log file.
+    for stale in (state, Path(f"{state}-wal"), Path(f"{state}-shm"), out / "demo-crawl-2.log"):
+        stale.unlink(missing_ok=True)
+    log_file.unlink(missing_ok=True)
+    extra = [*args.set, f"BLOGTITLES_STATE_PATH={state}"]
     with FarmProcess(blogs=args.blogs, latency=args.latency, list_file=list_file) as farm:
         listing = farm_listing(args.blogs, farm.port, farm.refused_port)
         print(
@@ -62,30 +75,81 @@ def main(argv: list[str] | None = None) -> int:
             f"({args.blogs} normal blogs + special cases), "
             f"{args.latency * 1000:.0f} ms latency, http://*.farm.test:{farm.port}/"
         )
-        outputs = [json_file, csv_file]
-        command = farm_crawl_command(list_file, outputs, log_file, args.timeout, args.set)
+        outputs = [json_file, csv_file, out / "titles.html", out / "titles.atom"]
+        command = farm_crawl_command(list_file, outputs, log_file, args.timeout, extra)
         print("$ " + " ".join(command[2:]).replace(sys.executable, "python"))
         started = time.monotonic()
         crawl = subprocess.run(command, check=False)
         wall = time.monotonic() - started
+        records = json.loads(json_file.read_text(encoding="utf-8"))
+        problems = check_records(records, listing)
+        crawled = sum(1 for listed in listing if listed.blog is not None)
+        sequential = 2 * crawled * args.latency
+        print_summary(records, log_file)
+        print(f"\nRecords: {len(records)} in {', '.join(map(str, outputs))} (log: {log_file})")
+        print(
+            f"Check against the farm: {len(listing) - len(problems)}/{len(listing)} lines as "
+            "expected"
+        )
+        for problem in problems:
+            print(f"  MISMATCH {problem}")
+        print(
+            f"Crawl time: {wall:.1f} s (process start to exit). The sequential loop would wait "
+            f"at least 2 x {crawled} x {args.latency:g} s = {sequential:.1f} s: "
+            f"{sequential / wall:.1f}x slower."
+        )
+        again = second_run(farm, listing, list_file, out, timeout=args.timeout, extra=extra)
+    return 1 if problems or crawl.returncode or again else 0
 
-    records = json.loads(json_file.read_text(encoding="utf-8"))
-    problems = check_records(records, listing)
-    crawled = sum(1 for listed in listing if listed.blog is not None)
-    sequential = 2 * crawled * args.latency
+
+def second_run(
+    farm: FarmProcess,
+    listing: list[Listed],
+    list_file: Path,
+    out: Path,
+    *,
+    timeout: float,
+    extra: Sequence[str],
+) -> int:
+    """Five blogs publish a post; the list again with ``-a since=last``: only they (and the
+    errors) come out. 1 when the run does not show that."""
+    normal = [listed for listed in listing if listed.blog and listed.blog.kind == "normal"]
+    published = {
+        listed.line: publish(farm, listed.blog.host, listed.blog.base_path)  # type: ignore[union-attr]
+        for listed in normal[:5]
+    }
+    outputs = [out / "new.json", out / "new.html", out / "new.atom"]
+    log_file = out / "demo-crawl-2.log"
+    command = farm_crawl_command(
+        list_file, outputs, log_file, timeout, extra, spider_args=["-a", "since=last"]
+    )
+    print(f"\nSecond run, after {len(published)} blogs published a post:")
+    print("$ " + " ".join(command[2:]).replace(sys.executable, "python"))
+    crawl = subprocess.run(command, check=False)
+    records = json.loads(outputs[0].read_text(encoding="utf-8"))
     print_summary(records, log_file)
-    print(f"\nRecords: {len(records)} in {json_file} and {csv_file} (log: {log_file})")
+    new = {record["blog_url"]: record["title"] for record in records if record["status"] == "ok"}
+    reported = sum(1 for blog, title in published.items() if new.get(blog) == title)
+    answered = json.loads(_farm_get(farm, "/_farm/load"))["not_modified"]
     print(
-        f"Check against the farm: {len(listing) - len(problems)}/{len(listing)} lines as expected"
+        f"\nNew posts reported: {reported}/{len(published)} "
+        f"(and {len(new) - reported} other ok records); the farm answered {answered} "
+        f"requests with 304 Not Modified. Written: {', '.join(map(str, outputs))}"
     )
-    for problem in problems:
-        print(f"  MISMATCH {problem}")
-    print(
-        f"Crawl time: {wall:.1f} s (process start to exit). The sequential loop would wait at "
-        f"least 2 x {crawled} x {args.latency:g} s = {sequential:.1f} s: "
-        f"{sequential / wall:.1f}x slower."
-    )
-    return 1 if problems or crawl.returncode else 0
+    return 0 if new == published and answered and crawl.returncode == 0 else 1
+
+
+def publish(farm: FarmProcess, host: str, base_path: str) -> str:
+    """A new newest post on the farm's blog at ``host``; its title."""
+    path = f"/_farm/publish?path={base_path}"
+    return json.loads(_farm_get(farm, path, host))["title"]
+
+
+def _farm_get(farm: FarmProcess, path: str, host: str = "farm.test") -> bytes:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(f"http://127.0.0.1:{farm.port}{path}", headers={"Host": host})
+    with opener.open(request, timeout=10) as answer:
+        return answer.read()
 
 
 def print_summary(records: list[dict[str, str]], log_file: Path) -> None:

@@ -32,6 +32,15 @@ from farm import compression, engines, realistic, scripted
 from farm.catalog import POSTS_PER_PAGE, SCRIPTED_KINDS, Blog, Post
 from farm.faults import FAULTS_PATH, PNG_BYTES, FaultPlan
 from farm.fixtures import FixtureSite
+from farm.revalidation import (
+    LIMIT_PATH,
+    MAX_AGE_PATH,
+    MOVE_PATH,
+    Revalidation,
+    not_modified,
+    not_modified_reply,
+    with_validators,
+)
 
 _PAGE_RE = re.compile(r"^page/(\d+)/$")
 #: Content types the realistic farm compresses.
@@ -114,10 +123,16 @@ class BlogFarm(Resource):
         self.in_flight: dict[str, int] = {}
         self.max_in_flight: dict[str, int] = {}
         self.connections = 0
+        self.revalidation = Revalidation()
 
     def load(self) -> dict[str, Any]:
         """The ``LOAD_PATH`` report."""
-        return {"max_in_flight": self.max_in_flight, "connections": self.connections}
+        return {
+            "max_in_flight": self.max_in_flight,
+            "connections": self.connections,
+            "not_modified": self.revalidation.not_modified,
+            "rate_limited": self.revalidation.rate_limited,
+        }
 
     def _track(self, request: Request, host: str) -> None:
         """Count ``request`` in flight to ``host`` until it finishes or its client goes."""
@@ -187,6 +202,8 @@ class BlogFarm(Resource):
         if path == FAULTS_PATH and self.faults is not None:
             request.setHeader("Content-Type", "application/json")
             return json.dumps(self.faults.report()).encode()
+        if path in (LIMIT_PATH, MAX_AGE_PATH, MOVE_PATH):
+            return self._control(request, host, path)
         if path == LOAD_PATH:
             request.setHeader("Content-Type", "application/json")
             report = json.dumps(self.load()).encode()
@@ -206,9 +223,51 @@ class BlogFarm(Resource):
             reply = self.reply(host, path, origin)
             if self.faults is not None and self._is_normal(host):
                 reply = self._faulty(reply, host, path, origin)
+            reply = self._revalidated(request, host, path, reply)
         if self.realistic:
             reply = negotiated(reply, request.getHeader("accept-encoding"))
         return self._deliver(request, host, reply)
+
+    def _control(self, request: Request, host: str, path: str) -> bytes:
+        """The revalidation switches (:mod:`farm.revalidation`), set by a client."""
+
+        def arg(name: str, default: str = "0") -> str:
+            return (request.args.get(name.encode()) or [default.encode()])[0].decode("utf-8")
+
+        state = self.revalidation
+        if path == LIMIT_PATH:
+            state.limits[host] = (int(arg("count", "1")), int(arg("after", "1")))
+        elif path == MAX_AGE_PATH:
+            state.max_age = int(arg("seconds"))
+        elif target := arg("to", ""):
+            state.moves[host] = target
+            new_host = (urlsplit(target).hostname or "").lower()
+            if new_host and new_host not in self.blogs and host in self.blogs:
+                self.blogs[new_host] = self.blogs[host]  # the blog, served at its new name
+        else:
+            state.moves.pop(host, None)
+        request.setHeader("Content-Type", "application/json")
+        return json.dumps({"host": host, "path": path}).encode()
+
+    def _revalidated(self, request: Request, host: str, path: str, reply: Reply) -> Reply:
+        """``reply`` as a server that knows revalidation sends it: a 429 when the host is
+        rate-limited, a 301 when its blog moved, else with validators, or a 304 to a client
+        whose copy is current."""
+        state, hosted = self.revalidation, self.blogs.get(host)
+        if not hosted or path == "/robots.txt":
+            return reply
+        if (after := state.limited(host)) is not None:
+            headers = {"Content-Type": "text/html", "Retry-After": str(after)}
+            return Reply(status=429, body=b"<h1>Too Many Requests</h1>", headers=headers)
+        if host in state.moves and path in ("/", hosted[0].base_path):
+            return redirect(state.moves[host], 301)
+        reply = with_validators(reply, hosted[0].newest.published, state.max_age)
+        if not_modified(
+            reply, request.getHeader("if-none-match"), request.getHeader("if-modified-since")
+        ):
+            state.not_modified += 1
+            return not_modified_reply(reply)
+        return reply
 
     def _deliver(self, request: Request, host: str, reply: Reply) -> Any:
         """Send ``reply`` after the host's latency (or never, or a byte at a time, as its

@@ -174,6 +174,7 @@ def test_record_fields_order() -> None:
         "status",
         "error",
         "found_by",
+        "feed_url",
         "crawled_at",
     ]
 

@@ -1,20 +1,31 @@
-"""Incremental runs: the newest article seen per blog, kept in SQLite between crawls.
+"""Incremental runs: what a crawl keeps about each blog between runs, in SQLite.
 
-A run reports only blogs whose newest article changed since the last *successful* run (error
-records always pass). What a run sees is staged under its own run id and moved into the state in
-one transaction when the crawl finishes with its summary adding up; a crawl that is killed or
-interrupted never touches the state, so the next run reports its blogs again. WAL mode and a busy
-timeout let two crawls share one state file.
+- the newest article seen per blog: a run reports only blogs whose newest article changed since
+  the last *successful* run (error records always pass);
+- the blog's last ``ok`` record, given back as ``unchanged`` when its index answers ``304``;
+- each page's validators (``ETag``, ``Last-Modified``, ``Cache-Control`` freshness), sent on the
+  next run (:mod:`blogtitles.tracking.conditional`);
+- each blog's health record across runs (:mod:`blogtitles.tracking.health`).
+
+What a run sees is staged under its own run id and moved into the state in one transaction when
+the crawl finishes with its summary adding up; a crawl that is killed or interrupted never
+touches the state, so the next run reports its blogs again. Validators are kept only for blogs
+whose run ended in a record (``ok`` or ``unchanged``: the page was read), and never cleared by an
+error. WAL mode and a busy timeout let two crawls share one state file. A state file that is not
+a usable database is a one-line error: the run goes on and reports everything, keeping nothing.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import time
 import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import astuple
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -22,7 +33,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 from w3lib.url import canonicalize_url
 
 from blogtitles import accounting
-from blogtitles.items import STATUS_OK, utc_now_iso
+from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, utc_now_iso
+from blogtitles.tracking.health import Health, Outcome, next_health
 
 if TYPE_CHECKING:
     from typing import Self
@@ -33,7 +45,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_SCHEMA = """
+_COUNTS = ("runs", "consecutive_failures", "redirect_runs")
+_HEALTH_COLUMNS = ", ".join(
+    f"{name} {'INTEGER' if name in _COUNTS else 'TEXT'}" for name in Health.columns()
+)
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS seen (
     blog_url TEXT PRIMARY KEY, article_url TEXT NOT NULL, title TEXT, updated_at TEXT NOT NULL
 );
@@ -44,21 +60,57 @@ CREATE TABLE IF NOT EXISTS pending (
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS last_record (blog_url TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS validators (
+    url TEXT PRIMARY KEY, blog_url TEXT NOT NULL, etag TEXT, last_modified TEXT,
+    fresh_until REAL, updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_validators (
+    run_id TEXT NOT NULL, url TEXT NOT NULL, blog_url TEXT NOT NULL, etag TEXT,
+    last_modified TEXT, fresh_until REAL, PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS pending_outcomes (
+    run_id TEXT NOT NULL, blog_url TEXT NOT NULL, status TEXT NOT NULL, article_url TEXT,
+    published TEXT, error TEXT, record TEXT, PRIMARY KEY (run_id, blog_url)
+);
+CREATE TABLE IF NOT EXISTS pending_moves (
+    run_id TEXT NOT NULL, blog_url TEXT NOT NULL, target TEXT NOT NULL,
+    PRIMARY KEY (run_id, blog_url)
+);
+CREATE TABLE IF NOT EXISTS health ({_HEALTH_COLUMNS}, PRIMARY KEY (blog_url));
 """
+_PENDING_TABLES = ("pending", "pending_validators", "pending_outcomes", "pending_moves")
+
+
+class Validators(NamedTuple):
+    """A page's validators as the server sent them (quotes and all), and until when (epoch
+    seconds) its ``Cache-Control: max-age`` says it is fresh (0: not at all)."""
+
+    etag: str
+    last_modified: str
+    fresh_until: float = 0.0
+
+
+class StateError(Exception):
+    """The state file cannot be used (not a database, unreadable, locked for good)."""
 
 
 class BlogState:
-    """The SQLite state file: what each blog's newest article was, and the runs that wrote it."""
+    """The SQLite state file: each blog's newest article, last record, validators and health,
+    and the runs that wrote them."""
 
     def __init__(self, path: str | Path) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self._set_up()
-        self.run_id = uuid.uuid4().hex
-        self.db.execute(
-            "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running')",
-            (self.run_id, utc_now_iso()),
-        )
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self._set_up()
+            self.run_id = uuid.uuid4().hex
+            self.db.execute(
+                "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running')",
+                (self.run_id, utc_now_iso()),
+            )
+        except (sqlite3.Error, OSError) as exc:
+            raise StateError(f"{path}: {exc}") from exc
 
     def _set_up(self) -> None:
         """WAL mode and the tables. Two crawls opening a new file at once can find it locked
@@ -75,11 +127,34 @@ class BlogState:
                     raise
                 time.sleep(0.05)
 
+    # -- what earlier runs left -----------------------------------------------------------
+
     def newest(self, blog_url: str) -> str | None:
         row = self.db.execute(
             "SELECT article_url FROM seen WHERE blog_url = ?", (blog_url,)
         ).fetchone()
         return row[0] if row else None
+
+    def last_record(self, blog_url: str) -> dict[str, Any] | None:
+        """The blog's last ``ok`` record, as its fields."""
+        row = self.db.execute(
+            "SELECT record FROM last_record WHERE blog_url = ?", (blog_url,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def validators(self, url: str) -> Validators | None:
+        row = self.db.execute(
+            "SELECT etag, last_modified, fresh_until FROM validators WHERE url = ?", (url,)
+        ).fetchone()
+        return Validators(row[0] or "", row[1] or "", row[2] or 0.0) if row else None
+
+    def health(self, blog_urls: Iterable[str] | None = None) -> dict[str, Health]:
+        """The health records (of ``blog_urls``, else of every blog), by blog URL."""
+        rows = self.db.execute(f"SELECT {', '.join(Health.columns())} FROM health").fetchall()
+        wanted = None if blog_urls is None else set(blog_urls)
+        return {row[0]: Health(*row) for row in rows if wanted is None or row[0] in wanted}
+
+    # -- what this run saw (staged) -------------------------------------------------------
 
     def stage(self, blog_url: str, article_url: str, title: str) -> None:
         self.db.execute(
@@ -87,17 +162,85 @@ class BlogState:
             (self.run_id, blog_url, article_url, title),
         )
 
+    def stage_outcome(self, record: dict[str, Any]) -> None:
+        """The blog's record of this run (its ``ok`` record is kept as the last known one)."""
+        status = record["status"]
+        self.db.execute(
+            "INSERT OR REPLACE INTO pending_outcomes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                self.run_id, record["blog_url"], status, record["article_url"],
+                record["published"], record["error"],
+                json.dumps(record, ensure_ascii=False) if status == STATUS_OK else None,
+            ),
+        )  # fmt: skip
+
+    def stage_validators(self, blog_url: str, url: str, validators: Validators) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pending_validators VALUES (?, ?, ?, ?, ?, ?)",
+            (self.run_id, url, blog_url, *validators),
+        )
+
+    def stage_move(self, blog_url: str, target: str) -> None:
+        """This run found the blog's index permanently redirected to ``target``."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO pending_moves VALUES (?, ?, ?)",
+            (self.run_id, blog_url, target),
+        )
+
+    # -- the end of the run ---------------------------------------------------------------
+
     def commit_run(self) -> int:
-        """Move this run's staged articles into the state, atomically; how many blogs changed."""
+        """Move this run's staged articles, records, validators and health into the state,
+        atomically; how many blogs changed."""
+        now, run = utc_now_iso(), self.run_id
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             count = self.db.execute(
                 "INSERT OR REPLACE INTO seen SELECT blog_url, article_url, title, ? FROM pending"
                 " WHERE run_id = ?",
-                (utc_now_iso(), self.run_id),
+                (now, run),
             ).rowcount
+            self.db.execute(
+                "INSERT OR REPLACE INTO last_record SELECT blog_url, record"
+                " FROM pending_outcomes WHERE run_id = ? AND record IS NOT NULL",
+                (run,),
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO validators"
+                " SELECT v.url, v.blog_url, v.etag, v.last_modified, v.fresh_until, ?"
+                " FROM pending_validators v JOIN pending_outcomes o"
+                " ON o.run_id = v.run_id AND o.blog_url = v.blog_url"
+                " WHERE v.run_id = ? AND o.status IN (?, ?)",
+                (now, run, STATUS_OK, STATUS_UNCHANGED),
+            )
+            self._update_health(now)
             self._end(status="finished")
         return count
+
+    def _update_health(self, now: str) -> None:
+        moves = dict(
+            self.db.execute(
+                "SELECT blog_url, target FROM pending_moves WHERE run_id = ?", (self.run_id,)
+            ).fetchall()
+        )
+        outcomes = [
+            Outcome(*row, moved_to=moves.get(row[0], ""))
+            for row in self.db.execute(
+                "SELECT blog_url, status, article_url, published, error FROM pending_outcomes"
+                " WHERE run_id = ?",
+                (self.run_id,),
+            ).fetchall()
+        ]
+        known = self.health(outcome.blog_url for outcome in outcomes)
+        columns = Health.columns()
+        self.db.executemany(
+            f"INSERT OR REPLACE INTO health ({', '.join(columns)})"
+            f" VALUES ({', '.join('?' * len(columns))})",
+            [
+                astuple(next_health(known.get(outcome.blog_url), outcome, now))
+                for outcome in outcomes
+            ],
+        )
 
     def abandon_run(self, status: str) -> None:
         with self.db:
@@ -105,26 +248,70 @@ class BlogState:
             self._end(status)
 
     def _end(self, status: str) -> None:
-        self.db.execute("DELETE FROM pending WHERE run_id = ?", (self.run_id,))
+        for table in _PENDING_TABLES:
+            self.db.execute(f"DELETE FROM {table} WHERE run_id = ?", (self.run_id,))
         self.db.execute(
             "UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?",
             (utc_now_iso(), status, self.run_id),
         )
         # Staged rows of runs that were killed before they could clean up.
-        self.db.execute(
-            "DELETE FROM pending"
-            " WHERE run_id IN (SELECT run_id FROM runs WHERE status != 'running')"
-        )
+        for table in _PENDING_TABLES:
+            self.db.execute(
+                f"DELETE FROM {table}"
+                " WHERE run_id IN (SELECT run_id FROM runs WHERE status != 'running')"
+            )
 
     def close(self) -> None:
         self.db.close()
 
 
+def state_path(crawler: Crawler) -> str:
+    """The state file a crawl keeps, or ``""`` when it keeps none."""
+    path = crawler.settings.get("BLOGTITLES_STATE_PATH") or ""
+    since = getattr(crawler.spider, "since", None) if crawler.spider else None
+    if not path and since != "last":
+        return ""
+    return path or crawler.settings.get("BLOGTITLES_SINCE_LAST_STATE_PATH")
+
+
+def failure_counts_of(crawler: Crawler) -> Callable[[list[Any]], dict[str, int]] | None:
+    """For the readable outputs: how many runs in a row each blog has failed, this run
+    counted, from the state (``None`` when the crawl keeps none)."""
+    path = state_path(crawler)
+    if not path:
+        return None
+
+    def counts(rows: list[Any]) -> dict[str, int]:
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                columns = ", ".join(Health.columns())
+                known = {
+                    row[0]: Health(*row)
+                    for row in db.execute(f"SELECT {columns} FROM health").fetchall()
+                }
+            finally:
+                db.close()
+        except sqlite3.Error:
+            known = {}
+        now = utc_now_iso()
+        return {
+            row.blog_url: next_health(
+                known.get(row.blog_url), Outcome(row.blog_url, row.status), now
+            ).consecutive_failures
+            for row in rows
+        }
+
+    return counts
+
+
 class IncrementalPipeline:
-    """Drop ``ok`` records whose article is the one the last successful run reported.
+    """Keep the run's outcomes in the state; drop ``ok`` records whose article is the one the
+    last successful run reported, and ``unchanged`` ones (counted in the summary either way).
 
     On with ``-a since=last`` or ``BLOGTITLES_STATE_PATH``; the state file is
-    ``BLOGTITLES_STATE_PATH``, else ``BLOGTITLES_SINCE_LAST_STATE_PATH``.
+    ``BLOGTITLES_STATE_PATH``, else ``BLOGTITLES_SINCE_LAST_STATE_PATH``. The state it opens is
+    the one :class:`blogtitles.tracking.conditional.ConditionalRequestsMiddleware` reads.
     """
 
     def __init__(self, path: str, stats: StatsCollector) -> None:
@@ -134,23 +321,36 @@ class IncrementalPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        path = crawler.settings.get("BLOGTITLES_STATE_PATH") or ""
-        since = getattr(crawler.spider, "since", None) if crawler.spider else None
-        if not path and since != "last":
+        path = state_path(crawler)
+        if not path:
             raise NotConfigured  # off by default: no message, so no warning on every run
-        pipeline = cls(
-            path or crawler.settings.get("BLOGTITLES_SINCE_LAST_STATE_PATH"), crawler.stats
-        )
+        pipeline = cls(path, crawler.stats)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.state = BlogState(self.path)
+        try:
+            self.state = BlogState(self.path)
+        except StateError as exc:
+            self.stats.set_value(accounting.STATE_UNUSABLE, 1)
+            logger.error(
+                "State file unusable, this run keeps no state and reports every blog: %s", exc
+            )
+            return
         logger.info("Incremental run: state %s (run %s)", self.path, self.state.run_id)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        if adapter["status"] != STATUS_OK or self.state is None:
+        if self.state is None:
+            return item
+        self.state.stage_outcome(adapter.asdict())
+        status = adapter["status"]
+        if status == STATUS_UNCHANGED:
+            self.stats.inc_value(accounting.DROPPED_UNCHANGED)
+            raise DropItem(
+                f"Not modified since the last run: {adapter['blog_url']}", log_level="DEBUG"
+            )
+        if status != STATUS_OK:
             return item
         article = canonicalize_url(adapter["article_url"])
         if self.state.newest(adapter["blog_url"]) == article:

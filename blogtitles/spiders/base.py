@@ -10,7 +10,7 @@ what a page says (:mod:`blogtitles.extract`), whether a page goes through a rend
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin
 
@@ -41,6 +41,7 @@ from blogtitles.items import STATUS_OK, BlogRecord
 from blogtitles.rendering import RenderConfigError, RenderPolicy, check_mode, rendered_by
 from blogtitles.spiders.records import is_document, not_html, text_of
 from blogtitles.spiders.requests import BlogRequests, Outcome
+from blogtitles.tracking.conditional import unchanged_record
 
 if TYPE_CHECKING:
     from typing import Self
@@ -170,6 +171,8 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
         @returns requests 1 1
         """
         try:
+            if response.status == 304:  # not modified since the last run (a crawl with state)
+                return unchanged_record(response)
             if not is_document(response):
                 return error_record(blog_url, errors.NOT_HTML, INDEX, not_html(response))
             assert isinstance(response, TextResponse)
@@ -199,6 +202,8 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
     def parse_feed(self, response: Response, blog_url: str, **fallback: str) -> Outcome:
         """Follow the feed's newest entry; if the feed has none, the index's own answer."""
         try:
+            if response.status == 304:  # not modified since the last run (a crawl with state)
+                return unchanged_record(response)
             link, feed_title = None, ""
             if isinstance(response, TextResponse):
                 link, feed_title = newest_feed_entry(response.text, response.url, blog_url)
@@ -209,7 +214,8 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
             )
             link = cross_check(link, index or None, fallback["reason"])
             title = fallback["blog_title"] or feed_title
-            return self.article_request(blog_url, link, title, via=response)
+            feed = response.url if fallback.get("source") == "feed" else ""
+            return self.article_request(blog_url, link, title, via=response, blog_feed=feed)
         except Exception as exc:
             self.logger.exception("Failed on the feed of %s", blog_url)
             return error_record(
@@ -225,6 +231,7 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
         blog_title: str = "",
         published: str = "",
         feed_url: str = "",
+        blog_feed: str = "",
         feed_title: str = "",
     ) -> Outcome:
         """Record the article's title, or why there is none (or ask the feed about it).
@@ -241,8 +248,9 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
             assert isinstance(response, TextResponse)
             hints = TitleHints(feed_title, (blog_title,) if blog_title else ())
             return self._title_record(
-                response, blog_url, found_by, blog_title, published, hints=hints, feed_url=feed_url
-            )
+                response, blog_url, found_by, blog_title, published, hints=hints,
+                feed_url=feed_url, blog_feed=blog_feed,
+            )  # fmt: skip
         except Exception as exc:
             self.logger.exception("Failed on the article %s of %s", response.url, blog_url)
             message = f"{type(exc).__name__}: {exc}"
@@ -258,6 +266,7 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
         *,
         hints: TitleHints | None = None,
         feed_url: str = "",
+        blog_feed: str = "",
     ) -> Outcome:
         article = self.read_article(response, blog_url, hints)
         title = article.title
@@ -266,7 +275,7 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
                 blog_url, errors.NO_TITLE, ARTICLE, "no title found", response.url
             )
             record.found_by, record.blog_title = found_by, blog_title
-            record.published = published
+            record.published, record.feed_url = published, blog_feed
         else:
             record = BlogRecord(
                 blog_url=blog_url,
@@ -275,11 +284,12 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
                 title=title.text,
                 published=title.published or published,
                 found_by=found_by,
+                feed_url=blog_feed,
             )
         in_doubt = title is None or not title.confirmed
         if in_doubt and feed_url and self.feed_evidence != "index" and not article.script_built:
             evidence = (article.evidence.headlines, article.evidence.witnesses)
-            return self.title_feed_request(response, feed_url, evidence=evidence, **asdict(record))
+            return self.title_feed_request(response, feed_url, record, evidence)
         return self.rendering.settle(response, record, ARTICLE, script_built=article.script_built)
 
     def parse_title_feed(self, response: Response, **record: Any) -> BlogRecord:

@@ -4,11 +4,13 @@ article's title is in doubt. Every request is made through the rendering layer
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 import scrapy
 
 from blogtitles.items import BlogRecord
+from blogtitles.tracking.conditional import CONDITIONAL
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -53,6 +55,7 @@ class BlogRequests:
             "index",
             via=via,
             mode=mode,
+            meta={CONDITIONAL: "index"},
             priority=1 if section_url else 0,
             callback=self.parse_index,
             errback=self.index_failed,
@@ -69,6 +72,7 @@ class BlogRequests:
             sitemap or page.feed_url or "",
             "sitemap" if sitemap else "feed",
             via=via,
+            meta={CONDITIONAL: "feed"},
             priority=1,
             callback=self.parse_feed,
             errback=self.feed_failed,
@@ -92,9 +96,11 @@ class BlogRequests:
         via: Response | scrapy.Request | None = None,
         mode: str = "",
         feed_url: str = "",
+        blog_feed: str = "",
     ) -> Outcome:
         """The request for the newest article (``feed_url``: the feed to ask if the title is
-        in doubt; the link's ``title``: the feed's own title for it)."""
+        in doubt; ``blog_feed``: the blog's feed, for its record, when it is not that one; the
+        link's ``title``: the feed's own title for it)."""
         return self.rendering.request(
             link.url,
             "article",
@@ -109,11 +115,14 @@ class BlogRequests:
                 "blog_title": blog_title,
                 "published": link.published or "",
                 "feed_url": feed_url,
+                "blog_feed": blog_feed or feed_url,
                 "feed_title": link.title,
             },
         )
 
-    def title_feed_request(self, response: Response, feed_url: str, **record: Any) -> Outcome:
+    def title_feed_request(
+        self, response: Response, feed_url: str, record: BlogRecord, evidence: Any
+    ) -> Outcome:
         """The request for the blog's feed, to settle an article title no heading confirmed;
         ``record``: the title as the page alone chose it, kept if the feed does not help."""
         return self.rendering.request(
@@ -123,5 +132,5 @@ class BlogRequests:
             priority=3,
             callback=self.parse_title_feed,
             errback=self.title_feed_failed,
-            cb_kwargs=record,
+            cb_kwargs={**asdict(record), "evidence": evidence},
         )

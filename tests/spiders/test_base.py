@@ -45,6 +45,7 @@ def test_index_yields_article_request_tied_to_the_blog(spider: BlogsSpider) -> N
         "found_by": "microformats",
         "published": f"{blog.newest.published}T09:00:00+00:00",
         "feed_url": ORIGIN + engines.feed_path(blog),
+        "blog_feed": ORIGIN + engines.feed_path(blog),  # for the record's feed_url
         "feed_title": "",
     }
     assert request.meta[MODE] == "auto"  # the blog's rendering choice travels with it
@@ -67,6 +68,12 @@ def test_article_yields_the_record(spider: BlogsSpider) -> None:
         blog.newest.title,
         "ok",
     )
+    assert record.feed_url == ""  # the index advertised none
+    feed = ORIGIN + engines.feed_path(blog)
+    with_feed = spider.parse_article(
+        response(HtmlResponse, url, page, encoding="utf-8"), blog_url=BLOG, blog_feed=feed
+    )
+    assert with_feed.feed_url == feed
 
 
 def test_binary_index_is_not_html(spider: BlogsSpider) -> None:

@@ -1,0 +1,112 @@
+"""``scrapy report`` (or ``python -m blogtitles.tracking.report``): the blogs of a state file that
+need attention.
+
+Reads the health records incremental runs keep (``-a since=last`` or ``BLOGTITLES_STATE_PATH``)
+and prints the blogs failing for N runs in a row, moved (a permanent redirect seen on K runs in
+a row: update the list), or silent for more than D days; ``--all`` prints every blog's record,
+``--json`` prints JSON. Exit status 0; 2 when the state file cannot be read (one line says why).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.settings import Settings
+
+from blogtitles.tracking.health import Attention, Health, needs_attention
+
+_DEFAULTS = Attention()
+
+
+def state_of(settings: Settings) -> str:
+    """The state file of ``settings``: ``BLOGTITLES_STATE_PATH``, else the one of
+    ``-a since=last``."""
+    return settings.get("BLOGTITLES_STATE_PATH") or settings.get("BLOGTITLES_SINCE_LAST_STATE_PATH")
+
+
+def read_health(path: Path) -> list[Health]:
+    """Every health record of the state file at ``path`` (read-only), by blog URL."""
+    if not path.is_file():
+        raise sqlite3.OperationalError(f"no state file at {path}")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        columns = ", ".join(Health.columns())
+        rows = db.execute(f"SELECT {columns} FROM health ORDER BY blog_url").fetchall()
+    finally:
+        db.close()
+    return [Health(*row) for row in rows]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The report's options (``scrapy report`` adds them to Scrapy's own)."""
+    parser.add_argument("--state", type=Path, help="state file (default: the project's)")
+    parser.add_argument(
+        "--failing",
+        type=int,
+        default=_DEFAULTS.failing_runs,
+        metavar="N",
+        help="flag blogs failing for N runs in a row (default %(default)s)",
+    )
+    parser.add_argument(
+        "--silent-days",
+        type=int,
+        default=_DEFAULTS.silent_days,
+        metavar="D",
+        help="flag blogs whose newest post is older (default %(default)s)",
+    )
+    parser.add_argument(
+        "--moved",
+        type=int,
+        default=_DEFAULTS.moved_runs,
+        metavar="K",
+        help="flag blogs redirected permanently on K runs (default %(default)s)",
+    )
+    parser.add_argument("--all", action="store_true", help="every blog, not only flagged ones")
+    parser.add_argument("--json", action="store_true", help="JSON lines instead of text")
+
+
+def report(args: argparse.Namespace, state: Path) -> int:
+    """Print the report of ``state``; the exit status."""
+    try:
+        records = read_health(state)
+    except sqlite3.Error as exc:
+        print(f"blogtitles report: cannot read the state {state}: {exc}", file=sys.stderr)
+        return 2
+    limits = Attention(args.failing, args.silent_days, args.moved)
+    now = datetime.now(UTC)
+    flagged = 0
+    for health in records:
+        reasons = needs_attention(health, now, limits)
+        flagged += bool(reasons)
+        if not reasons and not args.all:
+            continue
+        if args.json:
+            print(json.dumps({**asdict(health), "attention": reasons}, ensure_ascii=False))
+        else:
+            print(f"{health.blog_url}\n  " + "\n  ".join(reasons or ["ok"]))
+    if not args.json:
+        print(f"{flagged} of {len(records)} blogs need attention ({state})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m blogtitles.tracking.report``: the project's settings module, no Scrapy
+    command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m blogtitles.tracking.report", description=__doc__
+    )
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    settings = Settings()
+    settings.setmodule("blogtitles.settings")
+    return report(args, args.state or Path(state_of(settings)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
