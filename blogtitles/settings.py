@@ -119,6 +119,10 @@ BLOGTITLES_BROWSER_GUARD_PORT = 0
 BLOGTITLES_LISTS_DIR = _os.environ.get("BLOGTITLES_LISTS_DIR", "")
 DOWNLOADER_MIDDLEWARES = {
     "blogtitles.middlewares.AddressGuardMiddleware": 50,
+    # A crawl that keeps state asks for index pages and feeds conditionally (tracking/): before
+    # robots.txt, so that a page still fresh costs its host no request at all; it sees the
+    # responses last, once redirects are followed and retries made.
+    "blogtitles.tracking.conditional.ConditionalRequestsMiddleware": 90,
     # robots.txt as Scrapy obeys it, except that a host whose robots.txt timed out, refused the
     # connection or did not resolve fails its pages at once (compat/robots.py).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -129,9 +133,6 @@ DOWNLOADER_MIDDLEWARES = {
     # Retry-After on 429/503 waited for (up to BLOGTITLES_RETRY_AFTER_MAX) before Scrapy's
     # RetryMiddleware (550) retries: it sees the response first.
     "blogtitles.middlewares.RetryAfterMiddleware": 560,
-    # A crawl that keeps state asks for index pages and feeds conditionally (tracking/), after
-    # the redirects (600) are followed, before the retries.
-    "blogtitles.tracking.conditional.ConditionalRequestsMiddleware": 570,
     # Never drop a request as "offsite": a blog's newest article may live on another host
     # (a custom domain, a platform's CDN), and a dropped request would leave its blog without a
     # record. The spiders set no allowed_domains.
