@@ -8,15 +8,35 @@ from typing import TYPE_CHECKING, ClassVar
 
 from scrapy.commands import ScrapyCommand
 
+from blogtitles.distributed.addon import is_distributed
+from blogtitles.runs.state import StateError
 from blogtitles.tracking.report import add_arguments, report, state_of
 
 if TYPE_CHECKING:
     import argparse
 
+    from scrapy.settings import BaseSettings
+
+    from blogtitles.tracking.health import Health
+
+
+def redis_health(settings: BaseSettings) -> dict[str, Health]:
+    """The health records distributed workers keep in the job's Redis."""
+    from redis.exceptions import RedisError
+
+    from blogtitles.distributed.queue import BlogQueue
+    from blogtitles.distributed.state import RedisBlogState
+
+    try:
+        return RedisBlogState(BlogQueue.from_settings(settings, "blogs").server, "blogs").health()
+    except RedisError as exc:
+        raise StateError(f"Redis: {exc}") from exc
+
 
 class Command(ScrapyCommand):
     """Reads the state file of the project's settings (``-s BLOGTITLES_STATE_PATH=...`` or
-    ``--state`` for another); exit status 2 when it cannot be read."""
+    ``--state`` for another), or with ``BLOGTITLES_REDIS_URL`` the distributed workers' state in
+    Redis; exit status 2 when it cannot be read."""
 
     requires_project = True
     requires_crawler_process = False
@@ -34,4 +54,9 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        self.exitcode = report(opts, opts.state or Path(state_of(self.settings)))
+        if opts.state or not is_distributed(self.settings):
+            self.exitcode = report(opts, opts.state or Path(state_of(self.settings)))
+            return
+        # Distributed workers keep the state in the job's Redis (BLOGTITLES_REDIS_URL).
+        where = f"{self.settings.get('BLOGTITLES_REDIS_URL')} (blogs:state:*)"
+        self.exitcode = report(opts, where, lambda: redis_health(self.settings))

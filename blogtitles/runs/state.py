@@ -33,6 +33,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from w3lib.url import canonicalize_url
 
 from blogtitles import accounting
+from blogtitles.distributed.addon import is_distributed
 from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, utc_now_iso
 from blogtitles.tracking.health import Health, Outcome, next_health
 
@@ -223,23 +224,20 @@ class BlogState:
                 "SELECT blog_url, target FROM pending_moves WHERE run_id = ?", (self.run_id,)
             ).fetchall()
         )
-        outcomes = [
-            Outcome(*row, moved_to=moves.get(row[0], ""))
+        columns = ("blog_url", "status", "article_url", "published", "error")
+        records = [
+            dict(zip(columns, row, strict=True))
             for row in self.db.execute(
-                "SELECT blog_url, status, article_url, published, error FROM pending_outcomes"
-                " WHERE run_id = ?",
+                f"SELECT {', '.join(columns)} FROM pending_outcomes WHERE run_id = ?",
                 (self.run_id,),
             ).fetchall()
         ]
-        known = self.health(outcome.blog_url for outcome in outcomes)
-        columns = Health.columns()
+        known = self.health(record["blog_url"] for record in records)
+        names = Health.columns()
         self.db.executemany(
-            f"INSERT OR REPLACE INTO health ({', '.join(columns)})"
-            f" VALUES ({', '.join('?' * len(columns))})",
-            [
-                astuple(next_health(known.get(outcome.blog_url), outcome, now))
-                for outcome in outcomes
-            ],
+            f"INSERT OR REPLACE INTO health ({', '.join(names)})"
+            f" VALUES ({', '.join('?' * len(names))})",
+            [astuple(health) for health in updated_health(known, records, moves, now)],
         )
 
     def abandon_run(self, status: str) -> None:
@@ -265,6 +263,47 @@ class BlogState:
         self.db.close()
 
 
+def updated_health(
+    known: dict[str, Health],
+    records: Iterable[dict[str, Any]],
+    moves: dict[str, str],
+    now: str,
+) -> list[Health]:
+    """The health records after a run that made ``records`` and saw the permanent redirects
+    ``moves`` (blog -> target); ``known``: the records before it, by blog."""
+    return [
+        next_health(
+            known.get(record["blog_url"]),
+            Outcome(
+                record["blog_url"],
+                record["status"],
+                record.get("article_url") or "",
+                record.get("published") or "",
+                record.get("error") or "",
+                moves.get(record["blog_url"], ""),
+            ),
+            now,
+        )
+        for record in records
+    ]
+
+
+def open_redis_state(crawler: Crawler, name: str) -> Any:
+    """The state of a distributed worker, in the job's Redis (imported only then: a plain crawl
+    never imports ``redis``)."""
+    from redis.exceptions import RedisError
+
+    from blogtitles.distributed.queue import BlogQueue
+    from blogtitles.distributed.state import RedisBlogState
+
+    try:
+        server = BlogQueue.from_settings(crawler.settings, name).server
+        server.ping()
+    except RedisError as exc:
+        raise StateError(f"Redis: {exc}") from exc
+    return RedisBlogState(server, name)
+
+
 def state_path(crawler: Crawler) -> str:
     """The state file a crawl keeps, or ``""`` when it keeps none."""
     path = crawler.settings.get("BLOGTITLES_STATE_PATH") or ""
@@ -274,6 +313,20 @@ def state_path(crawler: Crawler) -> str:
     return path or crawler.settings.get("BLOGTITLES_SINCE_LAST_STATE_PATH")
 
 
+def read_health(path: str | Path) -> dict[str, Health]:
+    """Every health record of the state file at ``path``, read-only, by blog URL (raises
+    ``sqlite3.Error`` when there is no such usable file)."""
+    if not Path(path).is_file():
+        raise sqlite3.OperationalError(f"no state file at {path}")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        columns = ", ".join(Health.columns())
+        rows = db.execute(f"SELECT {columns} FROM health ORDER BY blog_url").fetchall()
+    finally:
+        db.close()
+    return {row[0]: Health(*row) for row in rows}
+
+
 def failure_counts_of(crawler: Crawler) -> Callable[[list[Any]], dict[str, int]] | None:
     """For the readable outputs: how many runs in a row each blog has failed, this run
     counted, from the state (``None`` when the crawl keeps none)."""
@@ -281,23 +334,20 @@ def failure_counts_of(crawler: Crawler) -> Callable[[list[Any]], dict[str, int]]
     if not path:
         return None
 
+    def known() -> dict[str, Health]:
+        if is_distributed(crawler.settings):
+            return open_redis_state(crawler, crawler.spidercls.name or "blogs").health()
+        return read_health(path)
+
     def counts(rows: list[Any]) -> dict[str, int]:
         try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                columns = ", ".join(Health.columns())
-                known = {
-                    row[0]: Health(*row)
-                    for row in db.execute(f"SELECT {columns} FROM health").fetchall()
-                }
-            finally:
-                db.close()
-        except sqlite3.Error:
-            known = {}
+            before = known()
+        except (StateError, sqlite3.Error):
+            before = {}
         now = utc_now_iso()
         return {
             row.blog_url: next_health(
-                known.get(row.blog_url), Outcome(row.blog_url, row.status), now
+                before.get(row.blog_url), Outcome(row.blog_url, row.status), now
             ).consecutive_failures
             for row in rows
         }
@@ -314,23 +364,31 @@ class IncrementalPipeline:
     the one :class:`blogtitles.tracking.conditional.ConditionalRequestsMiddleware` reads.
     """
 
-    def __init__(self, path: str, stats: StatsCollector) -> None:
+    def __init__(
+        self, path: str, stats: StatsCollector, opener: Callable[[], Any] | None = None
+    ) -> None:
         self.path = path
         self.stats = stats
-        self.state: BlogState | None = None
+        self.state: Any = None  # a BlogState, or distributed.state.RedisBlogState
+        self._open = opener or (lambda: BlogState(self.path))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         path = state_path(crawler)
         if not path:
             raise NotConfigured  # off by default: no message, so no warning on every run
-        pipeline = cls(path, crawler.stats)
+        if is_distributed(crawler.settings):  # the workers share the state in Redis
+            name = crawler.spidercls.name or "blogs"
+            where = f"{crawler.settings.get('BLOGTITLES_REDIS_URL')} ({name}:state:*)"
+            pipeline = cls(where, crawler.stats, lambda: open_redis_state(crawler, name))
+        else:
+            pipeline = cls(path, crawler.stats)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self, spider: Spider | None = None) -> None:
         try:
-            self.state = BlogState(self.path)
+            self.state = self._open()
         except StateError as exc:
             self.stats.set_value(accounting.STATE_UNUSABLE, 1)
             logger.error(
@@ -343,6 +401,21 @@ class IncrementalPipeline:
         adapter = ItemAdapter(item)
         if self.state is None:
             return item
+        try:
+            return self._process(adapter, item)
+        except (sqlite3.Error, StateError) as exc:
+            self.lost(exc)
+            return item
+
+    def lost(self, exc: Exception) -> None:
+        """The state failed mid-run (Redis went away, the disk filled): the rest of the run
+        keeps none, and reports every blog; the state stays as the last good run left it."""
+        logger.error("State lost, the rest of this run keeps none and reports every blog: %s", exc)
+        self.stats.set_value(accounting.STATE_UNUSABLE, 1)
+        self.state = None
+
+    def _process(self, adapter: ItemAdapter, item: Any) -> Any:
+        assert self.state is not None
         self.state.stage_outcome(adapter.asdict())
         status = adapter["status"]
         if status == STATUS_UNCHANGED:
@@ -365,12 +438,15 @@ class IncrementalPipeline:
         if self.state is None:
             return
         summary = accounting.Summary.from_stats(self.stats.get_stats())
-        if reason == "finished" and summary.balanced:
-            changed = self.state.commit_run()
-            logger.info("Incremental state updated: %d blogs with a new article", changed)
-        else:
-            self.state.abandon_run(reason)
-            logger.warning(
-                "Run not finished cleanly (%s): incremental state left as it was", reason
-            )
-        self.state.close()
+        try:
+            if reason == "finished" and summary.balanced:
+                changed = self.state.commit_run()
+                logger.info("Incremental state updated: %d blogs with a new article", changed)
+            else:
+                self.state.abandon_run(reason)
+                logger.warning(
+                    "Run not finished cleanly (%s): incremental state left as it was", reason
+                )
+            self.state.close()
+        except (sqlite3.Error, StateError) as exc:
+            logger.error("State not updated, left as the last good run wrote it: %s", exc)

@@ -15,6 +15,7 @@ its health record counts the runs in a row that saw it (:mod:`.health`).
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from scrapy.http import Response
 from blogtitles import accounting
 from blogtitles.items import STATUS_UNCHANGED, BlogRecord, utc_now_iso
 from blogtitles.rendering.policy import MODE
-from blogtitles.runs.state import IncrementalPipeline, Validators, state_path
+from blogtitles.runs.state import IncrementalPipeline, StateError, Validators, state_path
 
 if TYPE_CHECKING:
     from typing import Self
@@ -115,6 +116,33 @@ class ConditionalRequestsMiddleware:
     def process_request(self, request: Request) -> Response | None:
         if self.state is None or not request.meta.get(CONDITIONAL):
             return None
+        try:
+            return self._conditional(request)
+        except (sqlite3.Error, StateError) as exc:
+            self._lost(exc)
+            return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.state is not None and request.meta.get(CONDITIONAL):
+            try:
+                self._staged(request, response)
+            except (sqlite3.Error, StateError) as exc:
+                self._lost(exc)
+        asked = LAST_RECORD in request.meta and FRESH_FLAG not in response.flags
+        if response.status == 304 and asked:
+            self.stats.inc_value(accounting.NOT_MODIFIED)
+        return response
+
+    def _lost(self, exc: Exception) -> None:
+        """The state failed mid-run: the rest of the run asks unconditionally (the pipeline
+        says so in the log)."""
+        self.state = None
+        pipeline = self.crawler.get_item_pipeline(IncrementalPipeline)
+        if pipeline is not None and pipeline.state is not None:
+            pipeline.lost(exc)
+
+    def _conditional(self, request: Request) -> Response | None:
+        assert self.state is not None
         if request.meta.get(MODE) == "always":
             return None  # a page for the renderer: it asks its own way
         for header in (b"If-None-Match", b"If-Modified-Since"):  # a redirect's, for its source
@@ -139,26 +167,23 @@ class ConditionalRequestsMiddleware:
         self.stats.inc_value(accounting.CONDITIONAL_SENT)
         return None
 
-    def process_response(self, request: Request, response: Response) -> Response:
-        kind = request.meta.get(CONDITIONAL)
-        if self.state is None or not kind or FRESH_FLAG in response.flags:
-            return response
+    def _staged(self, request: Request, response: Response) -> None:
+        """A move seen, and the validators of a page read, staged in the state."""
+        assert self.state is not None
+        if FRESH_FLAG in response.flags:
+            return
         blog_url = request.cb_kwargs.get("blog_url", "")
         answered = response.status == 304 or 200 <= response.status < 300
-        if answered and kind == "index" and (target := permanent_target(request)):
+        index = request.meta[CONDITIONAL] == "index"
+        if answered and index and (target := permanent_target(request)):
             self.state.stage_move(blog_url, target)
-        if response.status == 304:
-            if LAST_RECORD in request.meta:
-                self.stats.inc_value(accounting.NOT_MODIFIED)
-            return response
-        if not answered:
-            return response
+        if not 200 <= response.status < 300:
+            return
         etag = (response.headers.get(b"ETag") or b"").decode("latin-1")
         modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1")
         fresh = fresh_until(response.headers, time.time(), self.max_age_limit)
         if etag or modified or fresh:
             self.state.stage_validators(blog_url, request.url, Validators(etag, modified, fresh))
-        return response
 
 
 __all__ = [

@@ -13,12 +13,14 @@ import argparse
 import json
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy.settings import Settings
 
+from blogtitles.runs.state import StateError, read_health
 from blogtitles.tracking.health import Attention, Health, needs_attention
 
 _DEFAULTS = Attention()
@@ -28,19 +30,6 @@ def state_of(settings: Settings) -> str:
     """The state file of ``settings``: ``BLOGTITLES_STATE_PATH``, else the one of
     ``-a since=last``."""
     return settings.get("BLOGTITLES_STATE_PATH") or settings.get("BLOGTITLES_SINCE_LAST_STATE_PATH")
-
-
-def read_health(path: Path) -> list[Health]:
-    """Every health record of the state file at ``path`` (read-only), by blog URL."""
-    if not path.is_file():
-        raise sqlite3.OperationalError(f"no state file at {path}")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        columns = ", ".join(Health.columns())
-        rows = db.execute(f"SELECT {columns} FROM health ORDER BY blog_url").fetchall()
-    finally:
-        db.close()
-    return [Health(*row) for row in rows]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,11 +60,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="JSON lines instead of text")
 
 
-def report(args: argparse.Namespace, state: Path) -> int:
-    """Print the report of ``state``; the exit status."""
+def report(
+    args: argparse.Namespace, state: Path | str, read: Callable[[], dict[str, Health]] | None = None
+) -> int:
+    """Print the report of ``state`` (a state file, or what ``read`` reads: the workers' state
+    in Redis); the exit status."""
     try:
-        records = read_health(state)
-    except sqlite3.Error as exc:
+        records = sorted((read or (lambda: read_health(state)))().values(), key=_by_blog)
+    except (sqlite3.Error, StateError) as exc:
         print(f"blogtitles report: cannot read the state {state}: {exc}", file=sys.stderr)
         return 2
     limits = Attention(args.failing, args.silent_days, args.moved)
@@ -93,6 +85,10 @@ def report(args: argparse.Namespace, state: Path) -> int:
     if not args.json:
         print(f"{flagged} of {len(records)} blogs need attention ({state})")
     return 0
+
+
+def _by_blog(health: Health) -> str:
+    return health.blog_url
 
 
 def main(argv: list[str] | None = None) -> int:
