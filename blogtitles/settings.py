@@ -234,6 +234,9 @@ BLOGTITLES_MAX_AGE_LIMIT = 86400
 # A 429/503 with Retry-After waits that long before its retry, up to this many seconds; a
 # longer wait is not retried (the blog gets its http_429/http_503 record). 0: Scrapy's way.
 BLOGTITLES_RETRY_AFTER_MAX = 30.0
+# How many hosts' parsed robots.txt are kept (compat/robots.py): Scrapy keeps every host's for
+# the whole crawl, ~1.2 KB each; a blog's requests follow each other within seconds. 0: all.
+BLOGTITLES_ROBOTS_CACHE_SIZE = 5000
 # A TOML file of per-site selectors that win over every extraction signal ("" = none).
 BLOGTITLES_SITE_RULES = ""
 # When the blog's feed is read (see README, "The feed as evidence"): "doubt" (the index leaves
