@@ -35,27 +35,14 @@ def state_of(settings: Settings) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The report's options (``scrapy report`` adds them to Scrapy's own)."""
     parser.add_argument("--state", type=Path, help="state file (default: the project's)")
-    parser.add_argument(
-        "--failing",
-        type=int,
-        default=_DEFAULTS.failing_runs,
-        metavar="N",
-        help="flag blogs failing for N runs in a row (default %(default)s)",
-    )
-    parser.add_argument(
-        "--silent-days",
-        type=int,
-        default=_DEFAULTS.silent_days,
-        metavar="D",
-        help="flag blogs whose newest post is older (default %(default)s)",
-    )
-    parser.add_argument(
-        "--moved",
-        type=int,
-        default=_DEFAULTS.moved_runs,
-        metavar="K",
-        help="flag blogs redirected permanently on K runs (default %(default)s)",
-    )
+    for flag, default, metavar, what in (
+        ("--failing", _DEFAULTS.failing_runs, "N", "blogs failing for N runs in a row"),
+        ("--silent-days", _DEFAULTS.silent_days, "D", "blogs whose newest post is D days old"),
+        ("--moved", _DEFAULTS.moved_runs, "K", "blogs redirected permanently on K runs"),
+    ):
+        parser.add_argument(
+            flag, type=int, default=default, metavar=metavar, help=f"flag {what} (%(default)s)"
+        )
     parser.add_argument("--all", action="store_true", help="every blog, not only flagged ones")
     parser.add_argument("--json", action="store_true", help="JSON lines instead of text")
 

@@ -32,12 +32,6 @@ pytestmark = pytest.mark.integration
 BLOGS = 2000
 
 
-@pytest.fixture(scope="module")
-def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisProcess]:
-    with RedisProcess(tmp_path_factory.mktemp("redis")) as server:
-        yield server
-
-
 @pytest.fixture
 def queue(redis: RedisProcess) -> BlogQueue:
     fresh = BlogQueue.from_url(redis.url)

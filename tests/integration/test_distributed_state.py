@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,19 +19,13 @@ from blogtitles.distributed.workers import main as workers_main
 from blogtitles.runs.state import IncrementalPipeline, StateError, Validators
 from farm.listing import farm_listing
 from farm.process import FarmProcess
-from tests.conftest import FARM_ARGS, ROOT
+from tests.conftest import FARM_ARGS, run_scrapy
 from tests.integration.test_incremental import publish
 from tools.localredis import RedisProcess
 
 pytestmark = pytest.mark.integration
 
 BLOG = "https://blog.example.test/"
-
-
-@pytest.fixture(scope="module")
-def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisProcess]:
-    with RedisProcess(tmp_path_factory.mktemp("redis-state")) as server:
-        yield server
 
 
 @pytest.fixture
@@ -125,11 +116,7 @@ def test_two_workers_share_the_state_and_ask_conditionally(
         second, not_modified = workers("2")
         assert {r["title"] for r in second} == new  # only what changed
         assert not_modified == 6  # the others' index pages answered 304
-    report = subprocess.run(
-        [sys.executable, "-m", "scrapy", "report", "-s", f"BLOGTITLES_REDIS_URL={redis.url}",
-         "--all", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    report = run_scrapy("report", "-s", f"BLOGTITLES_REDIS_URL={redis.url}", "--all", "--json")
     assert report.returncode == 0, report.stderr
     health = [json.loads(line) for line in report.stdout.splitlines()]
     assert len(health) == 8 and all(h["runs"] == 2 for h in health)

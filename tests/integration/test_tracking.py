@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from farm.listing import farm_listing
 from farm.process import FarmProcess
 from farm.revalidation import LIMIT_PATH, MAX_AGE_PATH, MOVE_PATH
 from farm.server import LOAD_PATH
-from tests.conftest import ROOT, crawl_farm
+from tests.conftest import crawl_farm, run_scrapy
 from tests.integration.test_incremental import publish, since_last
 
 pytestmark = pytest.mark.integration
@@ -129,11 +127,7 @@ def test_health_record_moved_and_failing_blogs_and_the_report(tmp_path: Path) ->
         for run in range(3):
             result = crawl_farm(*args, "-O", str(tmp_path / f"{run}.jsonl"))
             assert result.returncode == 0, result.log[-3000:]
-    report = subprocess.run(
-        [sys.executable, "-m", "scrapy", "report", "-s", f"BLOGTITLES_STATE_PATH={state}",
-         "--silent-days", "100000"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    report = run_scrapy("report", "-s", f"BLOGTITLES_STATE_PATH={state}", "--silent-days", "100000")
     assert report.returncode == 0, report.stderr
     assert f"{dead}\n  failing for 3 runs since" in report.stdout
     assert "(connection_refused:" in report.stdout
