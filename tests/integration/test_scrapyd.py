@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import subprocess
 import time
 import urllib.error
@@ -21,7 +22,7 @@ import pytest
 
 from blogtitles.inputs import open_packaged_list
 from farm.listing import check_records
-from tests.conftest import RESOLVER, ROOT, Farm
+from tests.conftest import FARM_BLOGS, RESOLVER, ROOT, Farm
 from tools.processes import free_port
 
 pytestmark = pytest.mark.integration
@@ -261,3 +262,28 @@ def test_the_make_scrapyd_command_starts_from_a_fresh_checkout() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "python -m tools.scrapyd_local" in done.stdout
+
+
+def test_scheduled_runs_keep_state_and_ask_conditionally(
+    scrapyd: Scrapyd, farm: Farm, tmp_path: Path
+) -> None:
+    """Two Scrapyd jobs with ``since=last`` on one state file: the second reports only errors,
+    its blogs' index pages answering 304, as from the command line."""
+    state = tmp_path / "state.sqlite3"
+    jobs = []
+    for _ in range(2):
+        job = scrapyd.call("schedule.json", {
+            "project": "blogtitles", "spider": "blogs", "urls_file": str(farm.list_file),
+            "since": "last",
+            "setting": [RESOLVER, "DOWNLOAD_TIMEOUT=1", f"BLOGTITLES_STATE_PATH={state}"],
+        })["jobid"]  # fmt: skip
+        scrapyd.wait_finished(job)
+        jobs.append(job)
+    first, second = (scrapyd.items(job) for job in jobs)
+    assert check_records(first, farm.listing) == []
+    assert [r for r in second if r["status"] == "ok"] == []  # nothing new on the farm
+    assert len(second) == sum(1 for r in first if r["status"] != "ok")  # errors come out again
+    summary = " ".join(scrapyd.log(jobs[1]).split())
+    found = re.search(r"not modified: (\d+) of (\d+) conditional requests", summary)
+    assert found is not None and int(found.group(1)) >= FARM_BLOGS
+    assert "adds up" in summary
