@@ -8,13 +8,10 @@ farm's control paths set)."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from farm.server import Reply
 
 #: ``?count=N&after=S``: the host's next N requests answer 429 with ``Retry-After: S``.
 LIMIT_PATH = "/_farm/limit"
@@ -35,31 +32,32 @@ def http_date(day: date) -> str:
     return format_datetime(datetime(day.year, day.month, day.day, tzinfo=UTC), usegmt=True)
 
 
-def with_validators(reply: Reply, modified: date | None, max_age: int = 0) -> Reply:
-    """``reply`` (a page) with its ``ETag``, ``Last-Modified`` and ``Cache-Control``."""
-    if reply.status != 200 or reply.action or not reply.body:
-        return reply
-    headers = {**reply.headers, "ETag": etag_of(reply.body)}
+def validators(body: bytes, modified: date | None, max_age: int = 0) -> dict[str, str]:
+    """The headers a page of ``body`` gets: its ``ETag``, ``Last-Modified`` (the blog's newest
+    post) and ``Cache-Control`` (when the farm is asked to send one)."""
+    headers = {"ETag": etag_of(body)}
     if modified is not None:
         headers["Last-Modified"] = http_date(modified)
     if max_age > 0:
         headers["Cache-Control"] = f"max-age={max_age}"
-    return replace(reply, headers=headers)
+    return headers
 
 
 def _tags(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
-def not_modified(reply: Reply, if_none_match: str | None, if_modified_since: str | None) -> bool:
-    """Whether the client's copy of ``reply`` is current: a matching tag (weak comparison,
-    ``*`` matches any); without ``If-None-Match``, a ``Last-Modified`` no later than
-    ``If-Modified-Since``."""
-    etag = reply.headers.get("ETag")
+def not_modified(
+    headers: Mapping[str, str], if_none_match: str | None, if_modified_since: str | None
+) -> bool:
+    """Whether the client's copy of a page with these ``headers`` is current: a matching tag
+    (weak comparison, ``*`` matches any); without ``If-None-Match``, a ``Last-Modified`` no later
+    than ``If-Modified-Since``."""
+    etag = headers.get("ETag")
     if if_none_match is not None:
         tags = _tags(if_none_match)
         return etag is not None and ("*" in tags or etag.removeprefix("W/") in tags)
-    modified = reply.headers.get("Last-Modified")
+    modified = headers.get("Last-Modified")
     if if_modified_since is None or modified is None:
         return False
     try:
@@ -68,11 +66,12 @@ def not_modified(reply: Reply, if_none_match: str | None, if_modified_since: str
         return False
 
 
-def not_modified_reply(reply: Reply) -> Reply:
-    """The ``304`` for ``reply``: its validators and caching headers, no body."""
-    kept = ("ETag", "Last-Modified", "Cache-Control")
-    headers = {name: value for name, value in reply.headers.items() if name in kept}
-    return replace(reply, status=304, body=b"", headers=headers)
+def kept_on_304(headers: Mapping[str, str]) -> dict[str, str]:
+    """What a ``304`` repeats of the page's headers: its validators and caching."""
+    return {name: value for name, value in headers.items() if name in _KEPT_ON_304}
+
+
+_KEPT_ON_304 = ("ETag", "Last-Modified", "Cache-Control")
 
 
 @dataclass

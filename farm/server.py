@@ -37,9 +37,9 @@ from farm.revalidation import (
     MAX_AGE_PATH,
     MOVE_PATH,
     Revalidation,
+    kept_on_304,
     not_modified,
-    not_modified_reply,
-    with_validators,
+    validators,
 )
 
 _PAGE_RE = re.compile(r"^page/(\d+)/$")
@@ -261,12 +261,17 @@ class BlogFarm(Resource):
             return Reply(status=429, body=b"<h1>Too Many Requests</h1>", headers=headers)
         if host in state.moves and path in ("/", hosted[0].base_path):
             return redirect(state.moves[host], 301)
-        reply = with_validators(reply, hosted[0].newest.published, state.max_age)
+        if reply.status != 200 or reply.action or not reply.body:
+            return reply
+        page = validators(reply.body, hosted[0].newest.published, state.max_age)
+        reply = replace(reply, headers={**reply.headers, **page})
         if not_modified(
-            reply, request.getHeader("if-none-match"), request.getHeader("if-modified-since")
+            reply.headers,
+            request.getHeader("if-none-match"),
+            request.getHeader("if-modified-since"),
         ):
             state.not_modified += 1
-            return not_modified_reply(reply)
+            return Reply(status=304, headers=kept_on_304(reply.headers))
         return reply
 
     def _deliver(self, request: Request, host: str, reply: Reply) -> Any:

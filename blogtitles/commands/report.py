@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, ClassVar
 from scrapy.commands import ScrapyCommand
 
 from blogtitles.distributed.addon import is_distributed
-from blogtitles.runs.state import StateError
 from blogtitles.tracking.report import add_arguments, report, state_of
+from blogtitles.tracking.store import StateError
 
 if TYPE_CHECKING:
     import argparse

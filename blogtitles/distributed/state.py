@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from redis.exceptions import RedisError
 
 from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, utc_now_iso
-from blogtitles.runs.state import StateError, Validators, updated_health
-from blogtitles.tracking.health import Health
+from blogtitles.tracking.health import Health, updated_health
+from blogtitles.tracking.store import StateError, Validators
 
 if TYPE_CHECKING:
     from redis import Redis

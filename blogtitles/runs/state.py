@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import astuple
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -35,7 +35,8 @@ from w3lib.url import canonicalize_url
 from blogtitles import accounting
 from blogtitles.distributed.addon import is_distributed
 from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, utc_now_iso
-from blogtitles.tracking.health import Health, Outcome, next_health
+from blogtitles.tracking.health import Health, Outcome, next_health, updated_health
+from blogtitles.tracking.store import StateError, Validators
 
 if TYPE_CHECKING:
     from typing import Self
@@ -81,19 +82,6 @@ CREATE TABLE IF NOT EXISTS pending_moves (
 CREATE TABLE IF NOT EXISTS health ({_HEALTH_COLUMNS}, PRIMARY KEY (blog_url));
 """
 _PENDING_TABLES = ("pending", "pending_validators", "pending_outcomes", "pending_moves")
-
-
-class Validators(NamedTuple):
-    """A page's validators as the server sent them (quotes and all), and until when (epoch
-    seconds) its ``Cache-Control: max-age`` says it is fresh (0: not at all)."""
-
-    etag: str
-    last_modified: str
-    fresh_until: float = 0.0
-
-
-class StateError(Exception):
-    """The state file cannot be used (not a database, unreadable, locked for good)."""
 
 
 class BlogState:
@@ -261,31 +249,6 @@ class BlogState:
 
     def close(self) -> None:
         self.db.close()
-
-
-def updated_health(
-    known: dict[str, Health],
-    records: Iterable[dict[str, Any]],
-    moves: dict[str, str],
-    now: str,
-) -> list[Health]:
-    """The health records after a run that made ``records`` and saw the permanent redirects
-    ``moves`` (blog -> target); ``known``: the records before it, by blog."""
-    return [
-        next_health(
-            known.get(record["blog_url"]),
-            Outcome(
-                record["blog_url"],
-                record["status"],
-                record.get("article_url") or "",
-                record.get("published") or "",
-                record.get("error") or "",
-                moves.get(record["blog_url"], ""),
-            ),
-            now,
-        )
-        for record in records
-    ]
 
 
 def open_redis_state(crawler: Crawler, name: str) -> Any:

@@ -27,7 +27,8 @@ from scrapy.http import Response
 from blogtitles import accounting
 from blogtitles.items import STATUS_UNCHANGED, BlogRecord, utc_now_iso
 from blogtitles.rendering.policy import MODE
-from blogtitles.runs.state import IncrementalPipeline, StateError, Validators, state_path
+from blogtitles.runs.state import IncrementalPipeline, state_path
+from blogtitles.tracking.store import StateError, Validators
 
 if TYPE_CHECKING:
     from typing import Self

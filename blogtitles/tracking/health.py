@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, as_datetime
 
@@ -79,6 +81,31 @@ def next_health(previous: Health | None, outcome: Outcome, now: str) -> Health:
     if outcome.published:
         health = replace(health, newest_published=outcome.published)
     return health
+
+
+def updated_health(
+    known: dict[str, Health],
+    records: Iterable[dict[str, Any]],
+    moves: dict[str, str],
+    now: str,
+) -> list[Health]:
+    """The health records after a run that made ``records`` and saw the permanent redirects
+    ``moves`` (blog -> target); ``known``: the records before it, by blog."""
+    return [
+        next_health(
+            known.get(record["blog_url"]),
+            Outcome(
+                record["blog_url"],
+                record["status"],
+                record.get("article_url") or "",
+                record.get("published") or "",
+                record.get("error") or "",
+                moves.get(record["blog_url"], ""),
+            ),
+            now,
+        )
+        for record in records
+    ]
 
 
 @dataclass(frozen=True, slots=True)

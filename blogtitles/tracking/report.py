@@ -20,8 +20,9 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
-from blogtitles.runs.state import StateError, read_health
+from blogtitles.runs.state import read_health
 from blogtitles.tracking.health import Attention, Health, needs_attention
+from blogtitles.tracking.store import StateError
 
 _DEFAULTS = Attention()
 

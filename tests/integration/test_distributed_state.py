@@ -16,7 +16,8 @@ from scrapy.utils.test import get_crawler
 from blogtitles import accounting
 from blogtitles.distributed.state import RedisBlogState
 from blogtitles.distributed.workers import main as workers_main
-from blogtitles.runs.state import IncrementalPipeline, StateError, Validators
+from blogtitles.runs.state import IncrementalPipeline
+from blogtitles.tracking.store import StateError, Validators
 from farm.listing import farm_listing
 from farm.process import FarmProcess
 from tests.conftest import FARM_ARGS, run_scrapy

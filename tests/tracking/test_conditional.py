@@ -12,7 +12,7 @@ from scrapy.utils.test import get_crawler
 
 from blogtitles import accounting
 from blogtitles.items import BlogRecord
-from blogtitles.runs.state import BlogState, Validators
+from blogtitles.runs.state import BlogState
 from blogtitles.tracking.conditional import (
     CONDITIONAL,
     LAST_RECORD,
@@ -21,6 +21,7 @@ from blogtitles.tracking.conditional import (
     permanent_target,
     unchanged_record,
 )
+from blogtitles.tracking.store import Validators
 
 BLOG = "https://blog.example.test/"
 ETAG = 'W/"5d41402abc4b2a76"'
