@@ -14,7 +14,7 @@ The spider imports only from here, so the heuristics behind these can grow witho
 - :class:`SiteRules`: per-site selectors that win over every signal.
 """
 
-from blogtitles.extract.feeds import looks_like_feed
+from blogtitles.extract.feeds import looks_like_feed, sitemap_index_child
 from blogtitles.extract.html import page_text
 from blogtitles.extract.links import (
     ArticleLink,
@@ -54,4 +54,5 @@ __all__ = [
     "newest_feed_entry",
     "page_text",
     "read_article",
+    "sitemap_index_child",
 ]

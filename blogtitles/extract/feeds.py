@@ -8,7 +8,7 @@ import re
 import feedparser
 from lxml import etree
 
-from blogtitles.extract.dates import from_struct_time, parse_date
+from blogtitles.extract.dates import from_struct_time, parse_date, sort_key
 from blogtitles.extract.entries import Entry
 from blogtitles.extract.html import clean_article_url, clean_text, resolve_link
 
@@ -65,15 +65,53 @@ def looks_like_sitemap(page: str | bytes) -> bool:
     return bool(_SITEMAP_ROOT_RE.match(head.lstrip("\ufeff")))
 
 
-def read_sitemap(page: str | bytes, url: str) -> list[Entry]:
-    """A sitemap's pages with their ``<lastmod>`` dates (no DTD, entity or network access)."""
+_SITEMAP_INDEX_ROOT_RE = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<sitemapindex\b", re.I | re.S
+)
+#: Child sitemaps named for something other than posts (WordPress core's and Yoast's pages,
+#: taxonomies and users; shops' products; media).
+_NOT_POSTS_RE = re.compile(r"page|categor|tag|author|user|taxonom|product|attachment|image|video")
+
+
+def sitemap_index_child(page: str | bytes, url: str) -> str | None:
+    """In a sitemap index (``<sitemapindex>``), the child sitemap most likely to list the
+    newest posts: one named for posts (``post-sitemap.xml``, ``wp-sitemap-posts-post-1.xml``,
+    ``sitemap-posts.xml``), else one named for nothing else; the latest ``<lastmod>`` among
+    them, the last listed when none is later (engines list their post sitemaps oldest first).
+    ``None`` for any other document."""
+    head = page[:4096]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    if not _SITEMAP_INDEX_ROOT_RE.match(head.lstrip("\ufeff")):
+        return None
+    root = _safe_xml(page)
+    children = []
+    for position, element in enumerate([] if root is None else root.iter("{*}sitemap")):
+        loc = element.findtext("{*}loc")
+        link = resolve_link(clean_text(loc), url) if loc else None
+        if link:
+            modified = parse_date(clean_text(element.findtext("{*}lastmod") or ""))
+            name = link.rsplit("/", 1)[-1].lower()
+            children.append((sort_key(modified), position, link, name))
+    named = [child for child in children if not _NOT_POSTS_RE.search(child[3])]
+    pool = [child for child in named if "post" in child[3]] or named
+    return max(pool)[2] if pool else None
+
+
+def _safe_xml(page: str | bytes) -> etree._Element | None:
+    """An XML document parsed with no DTD, entity or network access (``None``: unreadable)."""
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
     )
     try:
-        root = etree.fromstring(xml_bytes(page), parser=parser)
+        return etree.fromstring(xml_bytes(page), parser=parser)
     except etree.XMLSyntaxError:
-        return []
+        return None
+
+
+def read_sitemap(page: str | bytes, url: str) -> list[Entry]:
+    """A sitemap's pages with their ``<lastmod>`` dates (no DTD, entity or network access)."""
+    root = _safe_xml(page)
     entries = []
     for element in [] if root is None else root.iter("{*}url"):
         loc = element.findtext("{*}loc")

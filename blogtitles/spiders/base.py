@@ -33,6 +33,7 @@ from blogtitles.extract import (
     looks_like_feed,
     newest_feed_entry,
     read_article,
+    sitemap_index_child,
 )
 from blogtitles.guard.scrapyd import is_scrapyd_job
 from blogtitles.inputs import BlogInput, InputListError
@@ -206,6 +207,9 @@ class BlogTitlesSpider(BlogRequests, scrapy.Spider):
                 return unchanged_record(response)
             link, feed_title = None, ""
             if isinstance(response, TextResponse):
+                child = fallback.get("source") == "sitemap" and not fallback.get("child")
+                if child and (url := sitemap_index_child(response.text, response.url)):
+                    return self.child_sitemap_request(blog_url, url, response, fallback)
                 link, feed_title = newest_feed_entry(response.text, response.url, blog_url)
             if link is None:
                 return self._fallback(blog_url, fallback, "has no entries", response)

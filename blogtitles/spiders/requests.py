@@ -87,6 +87,22 @@ class BlogRequests:
             },
         )
 
+    def child_sitemap_request(
+        self, blog_url: str, url: str, via: Response, fallback: dict[str, str]
+    ) -> Outcome:
+        """The child sitemap a sitemap index (``via``) points to for the newest posts; read as
+        the sitemap was, once (a child that is an index again is not followed)."""
+        return self.rendering.request(
+            url,
+            "sitemap",
+            via=via,
+            meta={CONDITIONAL: "feed"},
+            priority=1,
+            callback=self.parse_feed,
+            errback=self.feed_failed,
+            cb_kwargs={"blog_url": blog_url, **fallback, "child": "1"},
+        )
+
     def article_request(
         self,
         blog_url: str,

@@ -9,6 +9,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from blogtitles.extract.feeds import sitemap_index_child
 from blogtitles.items import BlogRecord
 from blogtitles.rendering import MODE
 from blogtitles.spiders.blogs import BlogsSpider
@@ -212,3 +213,62 @@ def test_a_page_that_is_not_utf8_keeps_its_declared_charset(spider: BlogsSpider)
         HtmlResponse, BLOG + "p", body, headers={"Content-Type": "text/html; charset=windows-1252"}
     )
     assert spider.parse_article(res, blog_url=BLOG).title == "Café crème"
+
+
+def test_a_sitemap_index_is_followed_to_its_posts_once(spider: BlogsSpider) -> None:
+    """``/sitemap.xml`` is an index (WordPress core, Yoast, Ghost): its posts' child sitemap is
+    read, the latest of them; a child that is an index again is not followed further."""
+    res = response(HtmlResponse, BLOG, b"<html><body><h1>Acme</h1></body></html>", encoding="utf-8")
+    request = spider.parse_index(res, blog_url=BLOG)
+    index = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>" + BLOG.encode() + b"post-sitemap.xml</loc>"
+        b"<lastmod>2026-11-01</lastmod></sitemap>"
+        b"<sitemap><loc>" + BLOG.encode() + b"post-sitemap2.xml</loc>"
+        b"<lastmod>2026-11-20</lastmod></sitemap>"
+        b"<sitemap><loc>" + BLOG.encode() + b"page-sitemap.xml</loc>"
+        b"<lastmod>2026-12-01</lastmod></sitemap>"
+        b"<sitemap><loc>" + BLOG.encode() + b"category-sitemap.xml</loc></sitemap>"
+        b"</sitemapindex>"
+    )
+    page = response(XmlResponse, BLOG + "sitemap.xml", index, encoding="utf-8")
+    child = spider.parse_feed(page, **request.cb_kwargs)
+    assert isinstance(child, Request)
+    assert (child.url, child.callback) == (BLOG + "post-sitemap2.xml", spider.parse_feed)
+    posts = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>" + BLOG.encode() + b"2026/11/new-post/</loc>"
+        b"<lastmod>2026-11-20</lastmod></url></urlset>"
+    )
+    listed = response(XmlResponse, child.url, posts, encoding="utf-8")
+    article = spider.parse_feed(listed, **child.cb_kwargs)
+    assert article.url == BLOG + "2026/11/new-post/"
+    assert article.cb_kwargs["found_by"] == "sitemap (index: no_link)"
+    again = response(XmlResponse, child.url, index, encoding="utf-8")  # an index once more
+    record = spider.parse_feed(again, **child.cb_kwargs)
+    assert record.status == "no_article_link"
+
+
+def test_sitemap_index_child_choice() -> None:
+    def index(*children: str) -> bytes:
+        return ("<sitemapindex>" + "".join(children) + "</sitemapindex>").encode()
+
+    def child(name: str, lastmod: str = "") -> str:
+        dated = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        return f"<sitemap><loc>{name}</loc>{dated}</sitemap>"
+
+    # WordPress core: the posts' sitemaps, paged, oldest first, undated: the last one.
+    core = index(
+        child("wp-sitemap-posts-post-1.xml"),
+        child("wp-sitemap-posts-post-2.xml"),
+        child("wp-sitemap-posts-page-1.xml"),
+        child("wp-sitemap-taxonomies-category-1.xml"),
+        child("wp-sitemap-users-1.xml"),
+    )
+    assert sitemap_index_child(core, BLOG) == BLOG + "wp-sitemap-posts-post-2.xml"
+    # Nothing named for posts: any child not named for something else.
+    assert sitemap_index_child(index(child("tag.xml"), child("s-1.xml")), BLOG) == BLOG + "s-1.xml"
+    assert sitemap_index_child(index(child("page-sitemap.xml")), BLOG) is None
+    assert sitemap_index_child(b"<urlset><url><loc>/a</loc></url></urlset>", BLOG) is None
+    assert sitemap_index_child(b"<html>not xml", BLOG) is None
