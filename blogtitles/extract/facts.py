@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from blogtitles.extract.html import clean_text, text_of
+from blogtitles.extract.html import clean_text, element_text
 from blogtitles.extract.structured import flatten_json_ld
 
 #: The elements an article page is read from, and an index page.
@@ -63,7 +63,7 @@ class PageFacts:
             elif tag == "title":
                 if not title_seen:  # the page's, not an SVG icon's <title> further down
                     title_seen = True
-                    facts.title = clean_text(text_of(element))
+                    facts.title = element_text(element)
             elif tag == "time":
                 facts.times.append(element)
             elif tag == "link":

@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from blogtitles.extract.html import clean_text, text_of
+from blogtitles.extract.html import element_text
 from blogtitles.extract.structured import node_types, text_value
 
 #: What may stand between a title and the site's name: `` | ``, `` - ``, ``：``, ``ㅣ``,
@@ -156,7 +156,7 @@ def home_link_text(doc: etree._Element, url: str) -> str:
         target = urlsplit(urljoin(url, href.strip()))
         if target.hostname != host or target.path not in ("", "/") or target.query:
             continue
-        text = clean_text(text_of(link))
+        text = element_text(link)
         if text and len(text) < 80 and _names_home(link):
             return text
     return ""
