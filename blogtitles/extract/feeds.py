@@ -4,6 +4,7 @@ XML sitemaps, the last place a landing page's newest article can be found."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import feedparser
 from lxml import etree
@@ -21,10 +22,15 @@ _XML_ENCODING_RE = re.compile(rb"^(\s*<\?xml[^>]*?)\sencoding=[\"'][^\"']*[\"']"
 
 def looks_like_feed(page: str | bytes) -> bool:
     """True when the document's root element is that of an RSS, Atom or RDF feed."""
+    return _root_is(page, _FEED_ROOT_RE)
+
+
+def _root_is(page: str | bytes, root: re.Pattern[str]) -> bool:
+    """Whether the document's first 4 KB open with the root element ``root`` matches."""
     head = page[:4096]
     if isinstance(head, bytes):
         head = head.decode("utf-8", "replace")
-    return bool(_FEED_ROOT_RE.match(head.lstrip("\ufeff")))
+    return bool(root.match(head.lstrip("\ufeff")))
 
 
 def parse_feed(page: str | bytes, url: str) -> feedparser.FeedParserDict:
@@ -59,10 +65,7 @@ _SITEMAP_ROOT_RE = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<urlse
 
 def looks_like_sitemap(page: str | bytes) -> bool:
     """True when the document's root element is a sitemap's ``<urlset>``."""
-    head = page[:4096]
-    if isinstance(head, bytes):
-        head = head.decode("utf-8", "replace")
-    return bool(_SITEMAP_ROOT_RE.match(head.lstrip("\ufeff")))
+    return _root_is(page, _SITEMAP_ROOT_RE)
 
 
 _SITEMAP_INDEX_ROOT_RE = re.compile(
@@ -79,20 +82,12 @@ def sitemap_index_child(page: str | bytes, url: str) -> str | None:
     ``sitemap-posts.xml``), else one named for nothing else; the latest ``<lastmod>`` among
     them, the last listed when none is later (engines list their post sitemaps oldest first).
     ``None`` for any other document."""
-    head = page[:4096]
-    if isinstance(head, bytes):
-        head = head.decode("utf-8", "replace")
-    if not _SITEMAP_INDEX_ROOT_RE.match(head.lstrip("\ufeff")):
+    if not _root_is(page, _SITEMAP_INDEX_ROOT_RE):
         return None
-    root = _safe_xml(page)
-    children = []
-    for position, element in enumerate([] if root is None else root.iter("{*}sitemap")):
-        loc = element.findtext("{*}loc")
-        link = resolve_link(clean_text(loc), url) if loc else None
-        if link:
-            modified = parse_date(clean_text(element.findtext("{*}lastmod") or ""))
-            name = link.rsplit("/", 1)[-1].lower()
-            children.append((sort_key(modified), position, link, name))
+    children = [
+        (sort_key(modified), position, link, link.rsplit("/", 1)[-1].lower())
+        for position, (link, modified) in enumerate(_listed(page, "sitemap", url))
+    ]
     named = [child for child in children if not _NOT_POSTS_RE.search(child[3])]
     pool = [child for child in named if "post" in child[3]] or named
     return max(pool)[2] if pool else None
@@ -111,12 +106,17 @@ def _safe_xml(page: str | bytes) -> etree._Element | None:
 
 def read_sitemap(page: str | bytes, url: str) -> list[Entry]:
     """A sitemap's pages with their ``<lastmod>`` dates (no DTD, entity or network access)."""
+    return [
+        Entry(clean_article_url(link), published) for link, published in _listed(page, "url", url)
+    ]
+
+
+def _listed(page: str | bytes, tag: str, url: str) -> Iterator[tuple[str, str | None]]:
+    """The ``<loc>`` (resolved) and ``<lastmod>`` (ISO-8601) of each ``<tag>`` of a sitemap
+    or sitemap index."""
     root = _safe_xml(page)
-    entries = []
-    for element in [] if root is None else root.iter("{*}url"):
+    for element in [] if root is None else root.iter(f"{{*}}{tag}"):
         loc = element.findtext("{*}loc")
         link = resolve_link(clean_text(loc), url) if loc else None
         if link:
-            published = parse_date(clean_text(element.findtext("{*}lastmod") or ""))
-            entries.append(Entry(clean_article_url(link), published))
-    return entries
+            yield link, parse_date(clean_text(element.findtext("{*}lastmod") or ""))
