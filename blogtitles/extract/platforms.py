@@ -20,8 +20,6 @@ from blogtitles.extract.entries import (
     has_class,
 )
 
-_GENERATOR = etree.XPath("//meta[@name='generator']/@content")
-
 
 @dataclass(frozen=True, slots=True)
 class Platform:
@@ -188,15 +186,14 @@ PLATFORMS: tuple[Platform, ...] = (
 
 
 def platform_entries(
-    doc: etree._Element, base: str, facts: EntryFacts | None = None, generator: str | None = None
+    doc: etree._Element, base: str, generator: str, facts: EntryFacts | None = None
 ) -> tuple[str, list[Entry]]:
     """The first recognised platform whose post links are on the page, and its entries.
 
-    ``generator``: the page's ``<meta name="generator">`` values, lower-cased, when known.
+    ``generator``: the page's ``<meta name="generator">`` values, lower-cased
+    (:attr:`.facts.PageFacts.generator`).
     """
     facts = EntryFacts(doc) if facts is None else facts
-    if generator is None:
-        generator = " ".join(str(value) for value in _GENERATOR(doc)).lower()
     classes = facts.class_names
     for platform in PLATFORMS:
         if not platform.recognised(doc, generator, classes, facts):
