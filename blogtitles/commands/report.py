@@ -10,7 +10,6 @@ from scrapy.commands import ScrapyCommand
 
 from blogtitles.distributed.addon import is_distributed
 from blogtitles.tracking.report import add_arguments, report, state_of
-from blogtitles.tracking.store import StateError
 
 if TYPE_CHECKING:
     import argparse
@@ -22,15 +21,9 @@ if TYPE_CHECKING:
 
 def redis_health(settings: BaseSettings) -> dict[str, Health]:
     """The health records distributed workers keep in the job's Redis."""
-    from redis.exceptions import RedisError
-
-    from blogtitles.distributed.queue import BlogQueue
     from blogtitles.distributed.state import RedisBlogState
 
-    try:
-        return RedisBlogState(BlogQueue.from_settings(settings, "blogs").server, "blogs").health()
-    except RedisError as exc:
-        raise StateError(f"Redis: {exc}") from exc
+    return RedisBlogState.connect(settings, "blogs").health()
 
 
 class Command(ScrapyCommand):

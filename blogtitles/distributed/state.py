@@ -12,36 +12,26 @@ never stage the same blog.
 
 from __future__ import annotations
 
-import functools
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 
+from blogtitles.distributed.queue import BlogQueue
 from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, utc_now_iso
 from blogtitles.tracking.health import Health, updated_health
-from blogtitles.tracking.store import StateError, Validators
+from blogtitles.tracking.store import Validators, raising_state_error
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from redis import Redis
+    from scrapy.settings import BaseSettings
 
-_T = TypeVar("_T")
-
-
-def _as_state_error(method: Callable[..., _T]) -> Callable[..., _T]:
-    """Redis's errors as the state's own (``StateError``), as SQLite's are for the file."""
-
-    @functools.wraps(method)
-    def guarded(*args: Any, **kwargs: Any) -> _T:
-        try:
-            return method(*args, **kwargs)
-        except RedisError as exc:
-            raise StateError(f"Redis: {exc}") from exc
-
-    return guarded
+_as_state_error = raising_state_error(RedisError, what="Redis")
 
 
 def _text(value: bytes | str) -> str:
@@ -62,6 +52,14 @@ class RedisBlogState:
         self.prefix = f"{name}:state"
         self.run_id = uuid.uuid4().hex
         self._pending = {part: f"{self.prefix}:pending:{self.run_id}:{part}" for part in _PARTS}
+
+    @classmethod
+    @_as_state_error
+    def connect(cls, settings: BaseSettings, name: str) -> Self:
+        """The state on the job's Redis (``BLOGTITLES_REDIS_URL``), once it answers."""
+        server = BlogQueue.from_settings(settings, name).server
+        server.ping()
+        return cls(server, name)
 
     def key(self, part: str) -> str:
         return f"{self.prefix}:{part}"

@@ -36,7 +36,7 @@ from blogtitles import accounting
 from blogtitles.distributed.addon import is_distributed
 from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, utc_now_iso
 from blogtitles.tracking.health import Health, Outcome, next_health, updated_health
-from blogtitles.tracking.store import StateError, Validators
+from blogtitles.tracking.store import StateError, Validators, raising_state_error
 
 if TYPE_CHECKING:
     from typing import Self
@@ -84,6 +84,9 @@ CREATE TABLE IF NOT EXISTS health ({_HEALTH_COLUMNS}, PRIMARY KEY (blog_url));
 _PENDING_TABLES = ("pending", "pending_validators", "pending_outcomes", "pending_moves")
 
 
+_sqlite_errors = raising_state_error(sqlite3.Error, what="state file")
+
+
 class BlogState:
     """The SQLite state file: each blog's newest article, last record, validators and health,
     and the runs that wrote them."""
@@ -118,12 +121,14 @@ class BlogState:
 
     # -- what earlier runs left -----------------------------------------------------------
 
+    @_sqlite_errors
     def newest(self, blog_url: str) -> str | None:
         row = self.db.execute(
             "SELECT article_url FROM seen WHERE blog_url = ?", (blog_url,)
         ).fetchone()
         return row[0] if row else None
 
+    @_sqlite_errors
     def last_record(self, blog_url: str) -> dict[str, Any] | None:
         """The blog's last ``ok`` record, as its fields."""
         row = self.db.execute(
@@ -131,26 +136,31 @@ class BlogState:
         ).fetchone()
         return json.loads(row[0]) if row else None
 
+    @_sqlite_errors
     def validators(self, url: str) -> Validators | None:
         row = self.db.execute(
             "SELECT etag, last_modified, fresh_until FROM validators WHERE url = ?", (url,)
         ).fetchone()
         return Validators(row[0] or "", row[1] or "", row[2] or 0.0) if row else None
 
+    @_sqlite_errors
     def health(self, blog_urls: Iterable[str] | None = None) -> dict[str, Health]:
         """The health records (of ``blog_urls``, else of every blog), by blog URL."""
-        rows = self.db.execute(f"SELECT {', '.join(Health.columns())} FROM health").fetchall()
-        wanted = None if blog_urls is None else set(blog_urls)
-        return {row[0]: Health(*row) for row in rows if wanted is None or row[0] in wanted}
+        known = _health_of(self.db)
+        if blog_urls is None:
+            return known
+        return {blog: known[blog] for blog in blog_urls if blog in known}
 
     # -- what this run saw (staged) -------------------------------------------------------
 
+    @_sqlite_errors
     def stage(self, blog_url: str, article_url: str, title: str) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?)",
             (self.run_id, blog_url, article_url, title),
         )
 
+    @_sqlite_errors
     def stage_outcome(self, record: dict[str, Any]) -> None:
         """The blog's record of this run (its ``ok`` record is kept as the last known one)."""
         status = record["status"]
@@ -163,12 +173,14 @@ class BlogState:
             ),
         )  # fmt: skip
 
+    @_sqlite_errors
     def stage_validators(self, blog_url: str, url: str, validators: Validators) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO pending_validators VALUES (?, ?, ?, ?, ?, ?)",
             (self.run_id, url, blog_url, *validators),
         )
 
+    @_sqlite_errors
     def stage_move(self, blog_url: str, target: str) -> None:
         """This run found the blog's index permanently redirected to ``target``."""
         self.db.execute(
@@ -178,6 +190,7 @@ class BlogState:
 
     # -- the end of the run ---------------------------------------------------------------
 
+    @_sqlite_errors
     def commit_run(self) -> int:
         """Move this run's staged articles, records, validators and health into the state,
         atomically; how many blogs changed."""
@@ -228,6 +241,7 @@ class BlogState:
             [astuple(health) for health in updated_health(known, records, moves, now)],
         )
 
+    @_sqlite_errors
     def abandon_run(self, status: str) -> None:
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
@@ -247,6 +261,7 @@ class BlogState:
                 " WHERE run_id IN (SELECT run_id FROM runs WHERE status != 'running')"
             )
 
+    @_sqlite_errors
     def close(self) -> None:
         self.db.close()
 
@@ -254,17 +269,9 @@ class BlogState:
 def open_redis_state(crawler: Crawler, name: str) -> Any:
     """The state of a distributed worker, in the job's Redis (imported only then: a plain crawl
     never imports ``redis``)."""
-    from redis.exceptions import RedisError
-
-    from blogtitles.distributed.queue import BlogQueue
     from blogtitles.distributed.state import RedisBlogState
 
-    try:
-        server = BlogQueue.from_settings(crawler.settings, name).server
-        server.ping()
-    except RedisError as exc:
-        raise StateError(f"Redis: {exc}") from exc
-    return RedisBlogState(server, name)
+    return RedisBlogState.connect(crawler.settings, name)
 
 
 def state_path(crawler: Crawler) -> str:
@@ -276,17 +283,23 @@ def state_path(crawler: Crawler) -> str:
     return path or crawler.settings.get("BLOGTITLES_SINCE_LAST_STATE_PATH")
 
 
+@_sqlite_errors
 def read_health(path: str | Path) -> dict[str, Health]:
-    """Every health record of the state file at ``path``, read-only, by blog URL (raises
-    ``sqlite3.Error`` when there is no such usable file)."""
+    """Every health record of the state file at ``path``, read-only, by blog URL (a
+    :class:`StateError` when there is no such usable file)."""
     if not Path(path).is_file():
-        raise sqlite3.OperationalError(f"no state file at {path}")
+        raise StateError(f"no state file at {path}")
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        columns = ", ".join(Health.columns())
-        rows = db.execute(f"SELECT {columns} FROM health ORDER BY blog_url").fetchall()
+        return _health_of(db)
     finally:
         db.close()
+
+
+def _health_of(db: sqlite3.Connection) -> dict[str, Health]:
+    """The health records of the state ``db``, by blog URL, in URL order."""
+    columns = ", ".join(Health.columns())
+    rows = db.execute(f"SELECT {columns} FROM health ORDER BY blog_url").fetchall()
     return {row[0]: Health(*row) for row in rows}
 
 
@@ -305,7 +318,7 @@ def failure_counts_of(crawler: Crawler) -> Callable[[list[Any]], dict[str, int]]
     def counts(rows: list[Any]) -> dict[str, int]:
         try:
             before = known()
-        except (StateError, sqlite3.Error):
+        except StateError:
             before = {}
         now = utc_now_iso()
         return {
@@ -366,7 +379,7 @@ class IncrementalPipeline:
             return item
         try:
             return self._process(adapter, item)
-        except (sqlite3.Error, StateError) as exc:
+        except StateError as exc:
             self.lost(exc)
             return item
 
@@ -411,5 +424,5 @@ class IncrementalPipeline:
                     "Run not finished cleanly (%s): incremental state left as it was", reason
                 )
             self.state.close()
-        except (sqlite3.Error, StateError) as exc:
+        except StateError as exc:
             logger.error("State not updated, left as the last good run wrote it: %s", exc)

@@ -15,7 +15,6 @@ its health record counts the runs in a row that saw it (:mod:`.health`).
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +118,7 @@ class ConditionalRequestsMiddleware:
             return None
         try:
             return self._conditional(request)
-        except (sqlite3.Error, StateError) as exc:
+        except StateError as exc:
             self._lost(exc)
             return None
 
@@ -127,7 +126,7 @@ class ConditionalRequestsMiddleware:
         if self.state is not None and request.meta.get(CONDITIONAL):
             try:
                 self._staged(request, response)
-            except (sqlite3.Error, StateError) as exc:
+            except StateError as exc:
                 self._lost(exc)
         asked = LAST_RECORD in request.meta and FRESH_FLAG not in response.flags
         if response.status == 304 and asked:

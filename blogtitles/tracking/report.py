@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -55,7 +54,7 @@ def report(
     in Redis); the exit status."""
     try:
         records = sorted((read or (lambda: read_health(state)))().values(), key=_by_blog)
-    except (sqlite3.Error, StateError) as exc:
+    except StateError as exc:
         print(f"blogtitles report: cannot read the state {state}: {exc}", file=sys.stderr)
         return 2
     limits = Attention(args.failing, args.silent_days, args.moved)
