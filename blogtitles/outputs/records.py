@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -105,7 +104,6 @@ class CollectingExporter(BaseItemExporter):
         return sorted((row for row in self.rows if row.known), key=_by_date, reverse=True)
 
 
-def _by_date(row: Row) -> tuple[bool, str, str]:
-    published = rfc3339(row.published)
-    when = datetime.fromisoformat(published).astimezone(UTC).isoformat() if published else ""
-    return bool(published), when, row.blog_url
+def _by_date(row: Row) -> tuple[bool, float, str]:
+    when = as_datetime(row.published)
+    return when is not None, when.timestamp() if when else 0.0, row.blog_url
