@@ -16,7 +16,6 @@ import json
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -130,7 +129,7 @@ def second_run(
     print_summary(records, log_file)
     new = {record["blog_url"]: record["title"] for record in records if record["status"] == "ok"}
     reported = sum(1 for blog, title in published.items() if new.get(blog) == title)
-    answered = json.loads(_farm_get(farm, "/_farm/load"))["not_modified"]
+    answered = farm.ask("/_farm/load")["not_modified"]
     print(
         f"\nNew posts reported: {reported}/{len(published)} "
         f"(and {len(new) - reported} other ok records); the farm answered {answered} "
@@ -141,15 +140,7 @@ def second_run(
 
 def publish(farm: FarmProcess, host: str, base_path: str) -> str:
     """A new newest post on the farm's blog at ``host``; its title."""
-    path = f"/_farm/publish?path={base_path}"
-    return json.loads(_farm_get(farm, path, host))["title"]
-
-
-def _farm_get(farm: FarmProcess, path: str, host: str = "farm.test") -> bytes:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    request = urllib.request.Request(f"http://127.0.0.1:{farm.port}{path}", headers={"Host": host})
-    with opener.open(request, timeout=10) as answer:
-        return answer.read()
+    return farm.ask(f"/_farm/publish?path={base_path}", host)["title"]
 
 
 def print_summary(records: list[dict[str, str]], log_file: Path) -> None:

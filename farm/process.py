@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 from farm.server import WebLike
 from tools.processes import LocalServer, process_cpu, stop_process
@@ -84,6 +87,16 @@ class FarmProcess(LocalServer):
 
     def url(self, host: str, path: str = "/") -> str:
         return f"{self.scheme}://{host}:{self.port}{path}"
+
+    def ask(self, path: str, host: str = "farm.test") -> Any:
+        """A control path of the (plain-HTTP) farm as ``host`` (``/_farm/publish``, the load
+        report, the revalidation switches): its JSON answer."""
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback direct
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", headers={"Host": host}
+        )
+        with opener.open(request, timeout=10) as answer:
+            return json.loads(answer.read())
 
     def cpu(self) -> float:
         """CPU seconds the farm has used so far."""

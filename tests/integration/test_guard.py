@@ -5,9 +5,7 @@ through ``BLOGTITLES_ALLOWED_NETWORKS``."""
 
 from __future__ import annotations
 
-import json
 import threading
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -63,10 +61,7 @@ def internal() -> Iterator[LoggingServer]:
 
 def farm_load(farm: Farm) -> dict[str, int]:
     """The farm's most requests in flight per host since the last look (0: none came)."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    url = f"http://127.0.0.1:{farm.port}{LOAD_PATH}?reset=1"
-    with opener.open(url, timeout=5) as answer:
-        return json.loads(answer.read())["max_in_flight"]
+    return farm.process.ask(f"{LOAD_PATH}?reset=1")["max_in_flight"]
 
 
 def test_a_name_that_fails_once_is_never_let_through(farm: Farm, tmp_path: Path) -> None:

@@ -3,12 +3,10 @@ leaves the state as the last successful run wrote it."""
 
 from __future__ import annotations
 
-import json
 import signal
 import sqlite3
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,12 +20,7 @@ pytestmark = pytest.mark.integration
 
 def publish(farm: FarmProcess, host: str) -> str:
     """Ask the farm to publish a new newest post on ``host``; its title."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{farm.port}/_farm/publish", headers={"Host": host}
-    )
-    with opener.open(request, timeout=10) as answer:
-        return json.loads(answer.read())["title"]
+    return farm.ask("/_farm/publish", host)["title"]
 
 
 def seen(state: Path) -> dict[str, str]:

@@ -3,11 +3,9 @@ per host, over connections that are reused (the farm counts both)."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,9 +39,7 @@ def shared_hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Far
 
 def load(farm: FarmProcess) -> dict[str, Any]:
     """The farm's load report, its counters reset for the next crawl."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    with opener.open(f"http://127.0.0.1:{farm.port}{LOAD_PATH}?reset=1", timeout=10) as answer:
-        return json.loads(answer.read())
+    return farm.ask(f"{LOAD_PATH}?reset=1")
 
 
 def crawl_and_load(

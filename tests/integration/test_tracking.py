@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import urllib.request
 from pathlib import Path
 
 import feedparser
@@ -23,14 +22,6 @@ from tests.integration.test_incremental import publish, since_last
 pytestmark = pytest.mark.integration
 
 BLOGS = 6
-
-
-def farm_get(farm: FarmProcess, path: str, host: str = "farm.test") -> dict:
-    """A farm control path (or its load report), asked on ``host``."""
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    request = urllib.request.Request(f"http://127.0.0.1:{farm.port}{path}", headers={"Host": host})
-    with opener.open(request, timeout=10) as answer:
-        return json.loads(answer.read())
 
 
 def write_list(farm: FarmProcess, tmp_path: Path, extra: tuple[str, ...] = ()) -> tuple[Path, list]:
@@ -65,7 +56,7 @@ def test_second_run_asks_conditionally_and_304s_give_unchanged(tmp_path: Path) -
         assert {r["title"] for r in second.records(tmp_path / "2.jsonl")} == set(new_posts.values())
         line = " ".join(summary_line(second.log, "unchanged (incremental)").split())
         assert f"unchanged (incremental): {BLOGS - 2} (not modified: {BLOGS - 2} of {BLOGS}" in line
-        assert farm_get(farm, LOAD_PATH)["not_modified"] == BLOGS - 2
+        assert farm.ask(LOAD_PATH)["not_modified"] == BLOGS - 2
         assert "adds up" in summary_line(second.log, "accounted for")
 
         third = crawl_farm(*args, "-O", str(tmp_path / "3.jsonl"))
@@ -81,16 +72,16 @@ def test_second_run_asks_conditionally_and_304s_give_unchanged(tmp_path: Path) -
 def test_fresh_pages_are_not_asked_for_again(tmp_path: Path) -> None:
     state = tmp_path / "state.sqlite3"
     with FarmProcess(blogs=BLOGS, latency=0.0, specials=False) as farm:
-        farm_get(farm, f"{MAX_AGE_PATH}?seconds=3600")
+        farm.ask(f"{MAX_AGE_PATH}?seconds=3600")
         list_file, _ = write_list(farm, tmp_path)
         args = since_last(f"urls_file={list_file}", state)
         assert crawl_farm(*args, "-O", str(tmp_path / "1.jsonl")).returncode == 0
-        farm_get(farm, f"{LOAD_PATH}?reset=1")
+        farm.ask(f"{LOAD_PATH}?reset=1")
         second = crawl_farm(*args, "-O", str(tmp_path / "2.jsonl"))
         assert second.returncode == 0
         assert f"still fresh, not asked: {BLOGS}" in " ".join(second.log.split())
         # Not one request reached the farm, robots.txt included.
-        assert farm_get(farm, LOAD_PATH)["max_in_flight"] == {}
+        assert farm.ask(LOAD_PATH)["max_in_flight"] == {}
         capped = crawl_farm(
             *args, "-O", str(tmp_path / "3.jsonl"), "-s", "BLOGTITLES_MAX_AGE_LIMIT=0"
         )
@@ -101,8 +92,8 @@ def test_retry_after_is_waited_for_within_the_limit(tmp_path: Path) -> None:
     with FarmProcess(blogs=2, latency=0.0, specials=False) as farm:
         listing = farm_listing(2, farm.port, farm.refused_port, specials=False)
         polite, impatient = (listed.blog.host for listed in listing)  # type: ignore[union-attr]
-        farm_get(farm, f"{LIMIT_PATH}?count=1&after=1", polite)
-        farm_get(farm, f"{LIMIT_PATH}?count=5&after=3600", impatient)
+        farm.ask(f"{LIMIT_PATH}?count=1&after=1", polite)
+        farm.ask(f"{LIMIT_PATH}?count=5&after=3600", impatient)
         out = tmp_path / "out.jsonl"
         result = crawl_farm("-a", f"urls={listing[0].line},{listing[1].line}", "-O", str(out))
         assert result.returncode == 0, result.log[-3000:]
@@ -112,7 +103,7 @@ def test_retry_after_is_waited_for_within_the_limit(tmp_path: Path) -> None:
         assert by_host[polite]["status"] == "ok"  # waited a second, then retried
         assert by_host[impatient]["status"] == "http_429"  # an hour: not retried at all
         assert "'blogtitles/retry_after/waits': 1" in result.log
-        assert farm_get(farm, LOAD_PATH)["rate_limited"] == 2
+        assert farm.ask(LOAD_PATH)["rate_limited"] == 2
 
 
 def test_health_record_moved_and_failing_blogs_and_the_report(tmp_path: Path) -> None:
@@ -123,7 +114,7 @@ def test_health_record_moved_and_failing_blogs_and_the_report(tmp_path: Path) ->
         args = since_last(f"urls_file={list_file}", state)
         moving = listing[0]
         target = moving.line.replace("://", "://moved-", 1)  # the same blog, a new name
-        farm_get(farm, f"{MOVE_PATH}?to={target}", moving.blog.host)  # type: ignore[union-attr]
+        farm.ask(f"{MOVE_PATH}?to={target}", moving.blog.host)  # type: ignore[union-attr]
         for run in range(3):
             result = crawl_farm(*args, "-O", str(tmp_path / f"{run}.jsonl"))
             assert result.returncode == 0, result.log[-3000:]
