@@ -114,9 +114,16 @@ def test_index_without_links(spider: BlogsSpider) -> None:
     )
 
 
-def test_a_sitemap_gives_its_newest_page(spider: BlogsSpider) -> None:
+def sitemap_request(spider: BlogsSpider) -> Request:
+    """The request for ``/sitemap.xml`` that a landing page with nothing else to follow makes."""
     res = response(HtmlResponse, BLOG, b"<html><body><h1>Acme</h1></body></html>", encoding="utf-8")
     request = spider.parse_index(res, blog_url=BLOG)
+    assert isinstance(request, Request)
+    return request
+
+
+def test_a_sitemap_gives_its_newest_page(spider: BlogsSpider) -> None:
+    request = sitemap_request(spider)
     sitemap = (
         b'<?xml version="1.0" encoding="UTF-8"?>'
         b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
@@ -218,8 +225,7 @@ def test_a_page_that_is_not_utf8_keeps_its_declared_charset(spider: BlogsSpider)
 def test_a_sitemap_index_is_followed_to_its_posts_once(spider: BlogsSpider) -> None:
     """``/sitemap.xml`` is an index (WordPress core, Yoast, Ghost): its posts' child sitemap is
     read, the latest of them; a child that is an index again is not followed further."""
-    res = response(HtmlResponse, BLOG, b"<html><body><h1>Acme</h1></body></html>", encoding="utf-8")
-    request = spider.parse_index(res, blog_url=BLOG)
+    request = sitemap_request(spider)
     index = (
         b'<?xml version="1.0" encoding="UTF-8"?>'
         b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
