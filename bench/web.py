@@ -115,6 +115,8 @@ def command_for(client: str, list_file: Path, out: Path, setup: Setup, log: Path
             python, "-m", "blogtitles.parallel", "--jobs", str(args.jobs),
             "--work", f"{log}.shards", "-o", str(out), "--", *crawl_args,
         ]  # fmt: skip
+    if args.profile:  # Scrapy's own option: cProfile of the whole crawl, for pstats
+        crawl_args += ["--profile", f"{log}.prof"]
     return crawl_command(*crawl_args, settings={"LOG_FILE": f"{log}.scrapy"}, outputs=[out])
 
 
@@ -370,6 +372,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sequential-max", type=int, default=50)
     parser.add_argument("--output", type=Path, default=ROOT / "output" / "bench-web.json")
     parser.add_argument("--work", type=Path, help="keep the lists, outputs and logs here")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile the single-process crawls to WORK/web-CLIENT-N.log.prof (with --work)",
+    )
     parser.add_argument(
         "--set",
         action="append",

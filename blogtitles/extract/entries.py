@@ -110,7 +110,6 @@ def first_date_text(element: etree._Element) -> str | None:
 # remember their attribute's name and element: the elements of a class are found from them,
 # without a second scan of the page.
 _MARKED = etree.XPath("//@class | //@data-testid")
-_IDS = etree.XPath("//@id", smart_strings=False)
 _TEXT = etree.XPath("string()")
 # The pin words as they appear in text (their case variants spelled out: cheaper than lowering
 # the text).
@@ -139,7 +138,6 @@ class EntryFacts:
     """
 
     def __init__(self, doc: etree._Element) -> None:
-        self._doc = doc
         marked = _MARKED(doc)
         #: The page's ``class`` attribute values (engines are recognised by them too).
         self.class_values: list[Any] = [value for value in marked if value.attrname == "class"]
@@ -158,11 +156,6 @@ class EntryFacts:
     def class_names(self) -> frozenset[str]:
         """Every class name the page uses."""
         return frozenset(" ".join(self.class_values).split())
-
-    @cached_property
-    def ids(self) -> frozenset[str]:
-        """The page's ``id`` values."""
-        return frozenset(_IDS(self._doc))
 
     def with_class(self, *names: str) -> list[etree._Element]:
         """The elements whose class is one of ``names``, in page order."""

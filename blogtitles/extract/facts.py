@@ -39,6 +39,8 @@ class PageFacts:
     base_href: str = ""
     #: Every ``<meta name="generator">`` value, lower-cased and joined.
     generator: str = ""
+    #: Every ``<script src>``, lower-cased and joined (hosted engines load their own scripts).
+    script_sources: str = ""
 
     @classmethod
     def of(cls, doc: etree._Element, tags: tuple[str, ...] = ARTICLE_TAGS) -> PageFacts:
@@ -58,6 +60,9 @@ class PageFacts:
                     if (element.get("name") or "").lower() == "generator":
                         facts.generator = f"{facts.generator} {content.lower()}".strip()
             elif tag == "script":
+                source = element.get("src")
+                if source:
+                    facts.script_sources = f"{facts.script_sources} {source.lower()}"
                 if element.get("type", "").strip().lower() == "application/ld+json":
                     facts.json_ld.extend(_json_ld(element.text))
             elif tag == "title":

@@ -33,15 +33,16 @@ def parse_html(html: str | bytes) -> etree._Element | None:
 
     The parser is libxml2's HTML parser without lxml.html's element classes: their Python
     lookup, run for every element the extractors touch, cost as much as the rest of reading an
-    index page. :func:`text_of` stands in for their ``text_content()``.
+    index page. :func:`text_of` stands in for their ``text_content()``. It keeps the table of
+    ``id`` values (lxml's default), so XPath's ``id()`` finds an element without a scan.
     """
     if not html or not html.strip():
         return None
     if isinstance(html, str):
         html = html.encode("utf-8")
-        parser = etree.HTMLParser(encoding="utf-8", collect_ids=False)
+        parser = etree.HTMLParser(encoding="utf-8")
     else:
-        parser = etree.HTMLParser(collect_ids=False)
+        parser = etree.HTMLParser()
     try:
         return etree.fromstring(html, parser)
     except (etree.ParserError, ValueError):

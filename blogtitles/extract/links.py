@@ -206,7 +206,7 @@ def _structured_signals(
 ) -> list[tuple[str, list[Entry]]]:
     """Entries of each structured signal; where one signal lacks a date or a pin mark that
     another shows for the same URL (JSON-LD lists rarely carry either), it is filled in."""
-    name, entries = platform_entries(doc, base, head.generator, facts)
+    name, entries = platform_entries(doc, base, head, facts)
     signals = [
         ("json-ld", json_ld_entries(doc, base, head.json_ld)),
         ("microformats", microformat_entries(doc, base, facts)),

@@ -1,9 +1,10 @@
 """Index markup of the blog engines people use: how to recognise each, where its post links are.
 
-One row per engine/theme family: the words of its ``<meta name="generator">``, class names only
-it uses (either recognises it; an XPath when neither can), and the XPath of its post links on
-the index, in page order. Add a row to teach the extractor a new engine. The page's generator
-and class names are read once, so recognising costs a set lookup per row, not an XPath.
+One row per engine/theme family: what recognises it (the words of its ``<meta
+name="generator">``, class names, ``data-testid`` values or ids only it uses, words of its meta
+names or script sources), and the XPath of its post links on the index, in page order. Add a
+row to teach the extractor a new engine. The page's head, class names and test ids are read
+once and the parser keeps a table of ids, so recognising costs set lookups, not a scan.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from blogtitles.extract.entries import (
     entries_from_anchors,
     has_class,
 )
+from blogtitles.extract.facts import PageFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +31,12 @@ class Platform:
     generators: tuple[str, ...]
     classes: tuple[str, ...]
     links: etree.XPath
-    recognise: etree.XPath | None = None
-    #: ``data-testid`` values and ``id`` values only this engine writes.
+    #: Words in a ``<meta>`` name or a ``<script src>`` that only this engine's pages have.
+    head_words: tuple[str, ...] = ()
+    #: ``data-testid`` values only this engine writes.
     test_ids: tuple[str, ...] = ()
-    ids: tuple[str, ...] = ()
+    #: Whether the page has an element with an ``id`` only this engine writes.
+    ids: etree.XPath | None = None
 
     @classmethod
     def of(
@@ -42,32 +46,27 @@ class Platform:
         *,
         generators: tuple[str, ...] = (),
         classes: tuple[str, ...] = (),
-        recognise: str = "",
+        head_words: tuple[str, ...] = (),
         test_ids: tuple[str, ...] = (),
         ids: tuple[str, ...] = (),
     ) -> Platform:
-        return cls(
-            name,
-            generators,
-            classes,
-            etree.XPath(links),
-            etree.XPath(recognise) if recognise else None,
-            test_ids,
-            ids,
-        )
+        # XPath's id() reads the table of ids the parser collected: no scan of the page.
+        has_ids = etree.XPath(f"boolean(id('{' '.join(ids)}'))") if ids else None
+        return cls(name, generators, classes, etree.XPath(links), head_words, test_ids, has_ids)
 
-    def recognised(
-        self, doc: etree._Element, generator: str, classes: frozenset[str], facts: EntryFacts
-    ) -> bool:
-        if any(word in generator for word in self.generators):
+    def recognised(self, doc: etree._Element, head: PageFacts, facts: EntryFacts) -> bool:
+        """Whether the page is this engine's, from what was read of it already (and its ids)."""
+        if any(word in head.generator for word in self.generators):
             return True
-        if any(name in classes for name in self.classes):
+        if not facts.class_names.isdisjoint(self.classes):
             return True
         if self.test_ids and not facts.test_ids.isdisjoint(self.test_ids):
             return True
-        if self.ids and not facts.ids.isdisjoint(self.ids):
+        if self.head_words and any(
+            word in name for word in self.head_words for name in (head.script_sources, *head.metas)
+        ):
             return True
-        return bool(self.recognise is not None and self.recognise(doc))
+        return bool(self.ids is not None and self.ids(doc))
 
 
 PLATFORMS: tuple[Platform, ...] = (
@@ -112,7 +111,7 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform.of(
         "tumblr",
         "//article//a[contains(@href, '/post/')][@href]",
-        recognise="boolean(//meta[contains(@name, 'tumblr')] | //script[contains(@src, 'tumblr')])",
+        head_words=("tumblr",),
     ),
     Platform.of(
         "devto",
@@ -186,17 +185,15 @@ PLATFORMS: tuple[Platform, ...] = (
 
 
 def platform_entries(
-    doc: etree._Element, base: str, generator: str, facts: EntryFacts | None = None
+    doc: etree._Element, base: str, head: PageFacts, facts: EntryFacts | None = None
 ) -> tuple[str, list[Entry]]:
     """The first recognised platform whose post links are on the page, and its entries.
 
-    ``generator``: the page's ``<meta name="generator">`` values, lower-cased
-    (:attr:`.facts.PageFacts.generator`).
+    ``head``: the page's :class:`.facts.PageFacts` (its generator, metas and script sources).
     """
     facts = EntryFacts(doc) if facts is None else facts
-    classes = facts.class_names
     for platform in PLATFORMS:
-        if not platform.recognised(doc, generator, classes, facts):
+        if not platform.recognised(doc, head, facts):
             continue
         entries = entries_from_anchors(platform.links(doc), base, facts)
         if entries:

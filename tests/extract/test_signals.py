@@ -104,6 +104,41 @@ def test_platform_markup_ghost() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("head", "body", "found_by"),
+    [
+        (  # by a script of its own host, no generator
+            '<script src="https://assets.tumblr.com/theme.js"></script>',
+            '<article><a href="/post/12/newest">N</a></article>',
+            "platform:tumblr",
+        ),
+        (  # by a meta name of its own
+            '<meta name="tumblr-theme" content="1">',
+            '<article><a href="/post/12/newest">N</a></article>',
+            "platform:tumblr",
+        ),
+        (  # by an id only its theme writes (found through the parser's table of ids)
+            "",
+            '<ol id="posts-list"><li><article><a rel="bookmark" href="/newest.html">N</a>'
+            "</article></li></ol>",
+            "platform:pelican",
+        ),
+    ],
+)
+def test_platform_recognised_without_a_generator(head: str, body: str, found_by: str) -> None:
+    result = analyze_index(page(body, head), URL)
+    assert result.link is not None
+    assert result.link.found_by == found_by
+
+
+def test_platform_not_recognised_from_an_unrelated_head() -> None:
+    head = '<script src="https://cdn.test/app.js"></script><meta name="theme" content="x">'
+    body = '<article><a href="/post/12/newest">N</a></article>'
+    result = analyze_index(page(body, head), URL)
+    assert result.link is not None
+    assert not result.link.found_by.startswith("platform:")
+
+
 def test_generic_weak_signal_leaves_doubt() -> None:
     body = '<div><a href="/about/">About</a> <a href="/2026/11/20/a-plain-post/">A plain post</a></div>'
     result = analyze_index(page(body), URL)
