@@ -65,10 +65,7 @@ _PIN_MARK_RE = re.compile("pinned|sticky-post|post-sticky")
 _PIN_TEST_ID_RE = re.compile("pinned")
 # The nearest element around a post link that holds that post alone: an article or list item,
 # else an element whose class names an entry, item, card, story, preview or post.
-_STRUCTURAL_CONTAINER = etree.XPath(
-    "(ancestor-or-self::article | ancestor-or-self::li | ancestor-or-self::*[@role='article'])"
-    "[last()]"
-)
+_STRUCTURAL_TAGS = frozenset({"article", "li"})
 _CLASS_CONTAINER = etree.XPath(
     "ancestor-or-self::*[not(self::h1 or self::h2 or self::h3 or self::h4 or self::span)]"
     "[not(contains(@class, 'title'))][not(self::a) or .//time]["
@@ -125,7 +122,12 @@ def _class_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def container_of(anchor: etree._Element) -> etree._Element | None:
-    found = _STRUCTURAL_CONTAINER(anchor) or _CLASS_CONTAINER(anchor)
+    """The entry around a post link: the nearest article or list item (or ``role=article``)
+    holding it, else the nearest element whose class names an entry."""
+    for element in (anchor, *anchor.iterancestors()):  # nearest first, without an XPath
+        if element.tag in _STRUCTURAL_TAGS or element.get("role") == "article":
+            return element
+    found = _CLASS_CONTAINER(anchor)
     return found[-1] if found else None
 
 

@@ -332,6 +332,7 @@ def _comparable(url: str) -> str:
     return f"{(parts.hostname or '').removeprefix('www.')}{parts.path.rstrip('/')}"
 
 
+@lru_cache(maxsize=4096)  # pure; each signal of a page asks again for the same entries
 def is_article_candidate(link: str, index_url: str, *, strict: bool = False) -> bool:
     """Whether ``link`` may be an article of the blog at ``index_url``.
 
