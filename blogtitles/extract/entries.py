@@ -7,7 +7,7 @@ them (dates against order, pinned posts) is :mod:`blogtitles.extract.links`' job
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -77,12 +77,19 @@ _CLASS_CONTAINER = etree.XPath(
 )
 
 
-def entry_date(container: etree._Element | None) -> str | None:
-    """The publication date shown inside an entry's container, as ISO-8601."""
+def entry_date(
+    container: etree._Element | None, time_values: Sequence[str] | None = None
+) -> str | None:
+    """The publication date shown inside an entry's container, as ISO-8601.
+
+    ``time_values``: the ``datetime`` of each ``<time>`` inside the container, in page order,
+    when the caller knows them (they are looked at first).
+    """
     if container is None:
         return None
-    for xpath in _DATE_XPATHS:
-        for value in xpath(container):
+    for number, xpath in enumerate(_DATE_XPATHS):
+        values = time_values if number == 0 and time_values is not None else xpath(container)
+        for value in values:
             parsed = parse_date(clean_text(str(value)))
             if parsed:
                 return parsed
@@ -139,7 +146,9 @@ class EntryFacts:
     containers, and every signal reads the same class names.
     """
 
-    def __init__(self, doc: etree._Element) -> None:
+    def __init__(self, doc: etree._Element, times: list[etree._Element] | None = None) -> None:
+        """``times``: the page's ``<time>`` elements, when the caller has them (else found)."""
+        self._doc, self._times = doc, times
         marked = _MARKED(doc)
         #: The page's ``class`` attribute values (engines are recognised by them too).
         self.class_values: list[Any] = [value for value in marked if value.attrname == "class"]
@@ -182,13 +191,45 @@ class EntryFacts:
         labels = _SHORT_LABELS(container)
         return any(clean_text(str(label)).lower().strip(":") in _PIN_TEXTS for label in labels[:40])
 
+    @cached_property
+    def _time_values(self) -> dict[etree._Element, list[str]]:
+        """The ``datetime`` values of the ``<time>`` elements inside each element, in page
+        order: one walk up from each ``<time>`` instead of a search down each entry."""
+        times = self._doc.iter("time") if self._times is None else self._times
+        inside: dict[etree._Element, list[str]] = {}
+        for element in times:
+            value = element.get("datetime")
+            if value is not None:
+                for ancestor in element.iterancestors():
+                    inside.setdefault(ancestor, []).append(value)
+        return inside
+
+    def first_links(
+        self, name: str, where: str, containers: set[etree._Element]
+    ) -> dict[etree._Element, etree._Element]:
+        """Each of ``containers``' first link (in page order) held by an element of class
+        ``name``, found from the page's class values rather than searched in each container.
+
+        ``where``: ``"self"`` (the element is the ``<a href>``), ``"within"`` (the element or
+        an ``<a href>`` inside it), ``"below"`` (an ``<a href>`` inside it).
+        """
+        found: dict[etree._Element, etree._Element] = {}
+        for element in self.with_class(name):
+            link = _own_link(element, where)
+            if link is not None:
+                for ancestor in element.iterancestors():
+                    if ancestor in containers and ancestor not in found:
+                        found[ancestor] = link
+        return found
+
     def of(self, container: etree._Element | None) -> tuple[str | None, bool]:
         """``(published, pinned)`` of an entry's container."""
         if container is None:
             return None, False
         known = self._known.get(container)
         if known is None:
-            known = (entry_date(container), self.is_pinned(container))
+            times = self._time_values.get(container, [])
+            known = (entry_date(container, times), self.is_pinned(container))
             self._known[container] = known
         return known
 
@@ -264,19 +305,27 @@ def json_ld_entries(
 
 # -- microformats -------------------------------------------------------------------------------
 
-# Where an entry's own link is, best first; each with the class it needs (skipped on a page
-# without that class: no scan of the entry for it).
-_ENTRY_LINK_XPATHS = tuple(
-    (needs, etree.XPath(xpath))
-    for needs, xpath in (
-        ("u-url", f".//a[{has_class('u-url')}][@href]"),
-        ("p-name", f".//*[{has_class('p-name')}]/descendant-or-self::a[@href]"),
-        ("entry-title", f".//*[{has_class('entry-title')}]/descendant-or-self::a[@href]"),
-        ("", ".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]"),
-        ("wp-block-post-title", f".//*[{has_class('wp-block-post-title')}]//a[@href]"),
-        ("", ".//*[self::h1 or self::h2 or self::h3]//a[@href]"),
-    )
+# Where an entry's own link is, best first. A class name and where the link sits under an
+# element of that class (skipped on a page without that class), or an XPath asked of the entry.
+_ENTRY_LINKS: tuple[tuple[str, str] | etree.XPath, ...] = (
+    ("u-url", "self"),
+    ("p-name", "within"),
+    ("entry-title", "within"),
+    etree.XPath(".//a[@href][contains(concat(' ', normalize-space(@rel), ' '), ' bookmark ')]"),
+    ("wp-block-post-title", "below"),
+    etree.XPath(".//*[self::h1 or self::h2 or self::h3]//a[@href]"),
 )
+
+
+def _own_link(element: etree._Element, where: str) -> etree._Element | None:
+    """The first ``<a href>`` that is ``element`` or inside it, as ``where`` allows."""
+    if where != "below" and element.tag == "a" and element.get("href") is not None:
+        return element
+    if where != "self":
+        for anchor in element.iterdescendants("a"):
+            if anchor.get("href") is not None:
+                return anchor
+    return None
 
 
 def microformat_entries(
@@ -286,8 +335,11 @@ def microformat_entries(
     facts = EntryFacts(doc) if facts is None else facts
     marked = facts.with_class("h-entry", "hentry")
     entries, known = [], set(marked)
-    link_xpaths = [
-        xpath for needs, xpath in _ENTRY_LINK_XPATHS if not needs or needs in facts.class_names
+    # Per place, each entry's first link there: mapped once for the page, or an XPath.
+    places = [
+        place if isinstance(place, etree.XPath) else facts.first_links(*place, known)
+        for place in _ENTRY_LINKS
+        if isinstance(place, etree.XPath) or place[0] in facts.class_names
     ]
     for container in marked:
         ancestors = list(container.iterancestors())
@@ -295,9 +347,13 @@ def microformat_entries(
             continue  # an entry inside an entry is a comment or a quote
         if any(ancestor.tag in _CHROME for ancestor in ancestors):
             continue
-        for xpath in link_xpaths:
-            links = xpath(container)
-            url = resolve_link(links[0].get("href"), base) if links else None
+        for place in places:
+            if isinstance(place, dict):
+                link = place.get(container)
+            else:
+                found = place(container)
+                link = found[0] if found else None
+            url = resolve_link(link.get("href"), base) if link is not None else None
             if url:
                 entries.append(facts.entry(url, container))
                 break

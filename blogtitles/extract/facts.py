@@ -20,7 +20,7 @@ from blogtitles.extract.structured import flatten_json_ld
 
 #: The elements an article page is read from, and an index page.
 ARTICLE_TAGS = ("meta", "script", "title", "h1", "h2", "h3", "time")
-INDEX_TAGS = ("meta", "script", "title", "link", "base")
+INDEX_TAGS = ("meta", "script", "title", "link", "base", "time")
 _META_KEYS = ("property", "name", "itemprop")
 
 

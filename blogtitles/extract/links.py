@@ -141,7 +141,7 @@ def analyze_index(page: str | bytes, url: str, rule: SiteRule | None = None) -> 
     head = PageFacts.of(doc, INDEX_TAGS)  # metas, JSON-LD, <title>, <link>s: one walk
     base = base_url(url, head.base_href)
     feed_url = discover_feed(head.links, base)
-    facts = EntryFacts(doc)  # class names, entry dates and pin marks, worked out once
+    facts = EntryFacts(doc, head.times)  # class names, entry dates, pin marks: worked out once
     blog_title = index_blog_title(head)
     if rule is not None and rule.article:
         link, _ = choose_entry(

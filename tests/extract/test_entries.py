@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from blogtitles.extract.entries import container_of
+from blogtitles.extract.entries import EntryFacts, container_of, entry_date
 from blogtitles.extract.html import parse_html
 
 
@@ -30,3 +30,40 @@ def anchor_in(body: str) -> etree._Element:
 def test_container_of_is_the_nearest_entry_element(body: str, expected: str | None) -> None:
     found = container_of(anchor_in(body))
     assert (found.get("id") if found is not None else None) == expected
+
+
+def doc_of(body: str) -> etree._Element:
+    doc = parse_html(f"<html><body>{body}</body></html>")
+    assert doc is not None
+    return doc
+
+
+def test_first_links_are_each_containers_first_in_page_order() -> None:
+    doc = doc_of(
+        '<article id="one" class="hentry"><h2 class="entry-title">No link</h2>'
+        '<h2 class="entry-title"><span><a href="/one/">One</a></span></h2>'
+        '<div class="hentry" id="reply"><p class="entry-title"><a href="/reply/">R</a></p></div>'
+        "</article>"
+        '<article id="two" class="hentry"><a class="entry-title" href="/two/">Two</a></article>'
+    )
+    facts = EntryFacts(doc)
+    containers = set(facts.with_class("hentry"))
+    found = {
+        c.get("id"): a.get("href")
+        for c, a in facts.first_links("entry-title", "within", containers).items()
+    }
+    # the outer entry's first link is its own, the nested reply keeps its own too
+    assert found == {"one": "/one/", "reply": "/reply/", "two": "/two/"}
+    below = facts.first_links("entry-title", "below", containers)
+    assert {c.get("id") for c in below} == {"one", "reply"}  # "two"'s link is the element itself
+
+
+def test_entry_date_reads_the_times_inside_then_the_other_marks() -> None:
+    doc = doc_of(
+        '<article id="a"><time datetime="soon">x</time><time datetime="2026-11-02">y</time></article>'
+        '<article id="b"><span class="published">3 November 2026</span></article>'
+    )
+    facts = EntryFacts(doc)
+    first, second = doc.iter("article")
+    assert facts.of(first)[0] == entry_date(first) == "2026-11-02"  # an unreadable one skipped
+    assert facts.of(second)[0] == entry_date(second) == "2026-11-03"
