@@ -170,8 +170,8 @@ ITEM_PIPELINES = {
     "blogtitles.pipelines.DedupeArticlePipeline": 300,
     # Off unless -a since=last or BLOGTITLES_STATE_PATH: see blogtitles/runs/state.py.
     "blogtitles.runs.state.IncrementalPipeline": 400,
-    # Off unless BLOGTITLES_REDIS_URL: each record to Redis, once per blog (distributed/).
-    "blogtitles.distributed.pipelines.RedisRecordPipeline": 900,
+    # With BLOGTITLES_REDIS_URL, the Distributed add-on adds RedisRecordPipeline at 900 (each
+    # record to Redis, once per blog): a plain crawl does not load redis at all.
 }
 EXTENSIONS = {
     "blogtitles.extensions.CrawlSummary": 500,

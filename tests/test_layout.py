@@ -4,6 +4,7 @@ defaults live in ``settings.py`` only, the package holds no farm and the command
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -30,15 +31,23 @@ def is_private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 
 
-def test_a_plain_crawl_imports_neither_redis_nor_a_renderer() -> None:
+def test_a_plain_crawl_imports_neither_redis_nor_a_renderer(tmp_path: Path) -> None:
+    """A real ``scrapy crawl``, every component of the project's settings loaded, on a list
+    whose one line is no URL (nothing is fetched); the modules loaded are listed at exit."""
+    listing, records = tmp_path / "blogs.txt", tmp_path / "records.json"
+    listing.write_text("not a url\n")
+    crawl = ["scrapy", "crawl", "blogs", "-a", f"urls_file={listing}", "-O", str(records)]
     code = (
-        "import sys, blogtitles.spiders.blogs, blogtitles.settings;"
-        "print(sorted(m for m in ('redis', 'scrapy_redis', 'scrapy_splash', 'scrapy_playwright')"
-        " if m in sys.modules))"
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted(m for m in ('redis', 'scrapy_redis',"
+        " 'scrapy_splash', 'scrapy_playwright') if m in sys.modules)))\n"
+        "from scrapy.cmdline import execute\n"
+        f"execute({[*crawl, '-s', 'LOG_LEVEL=ERROR']!r})\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
+    assert len(json.loads(records.read_text())) == 1  # the crawl ran: one record
     assert done.stdout.strip() == "[]"
 
 

@@ -47,7 +47,8 @@ def is_distributed(settings: Any) -> bool:
 class Distributed:
     """Add-on: with ``BLOGTITLES_REDIS_URL``, scrapy-redis's scheduler and duplicate filter on
     that Redis (set at the priority the settings already have: the project's settings file sets
-    ``SCHEDULER``), its queue kept when a worker closes; the dedupe pipeline off (Redis does it)."""
+    ``SCHEDULER``), its queue kept when a worker closes; the dedupe pipeline off (Redis does it)
+    and :class:`~blogtitles.distributed.pipelines.RedisRecordPipeline` on."""
 
     def update_settings(self, settings: BaseSettings) -> None:
         if not is_distributed(settings):
@@ -65,3 +66,7 @@ class Distributed:
             ("BLOGTITLES_DEDUPE_ENABLED", False),
         ):
             set_over(settings, name, value)
+        # Imported here: redis and scrapy-redis are loaded by distributed crawls only.
+        from blogtitles.distributed.pipelines import RedisRecordPipeline
+
+        settings.setdefault_in_component_priority_dict("ITEM_PIPELINES", RedisRecordPipeline, 900)
