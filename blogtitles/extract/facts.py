@@ -1,6 +1,6 @@
 """What one walk over a parsed page collects: ``<meta>`` values, JSON-LD nodes, the
-``<title>``; on an article its headings and ``<time>`` elements, on an index its ``<link>``s
-and ``<base>``.
+``<title>``, script sources, ``<time>`` elements; on an article its headings too, on an index
+its ``<link>``s and ``<base>``.
 
 The extractors read these instead of asking the tree once per signal: one pass of lxml's C
 iterator over the elements they need, then Python only on those few elements. Real pages are
