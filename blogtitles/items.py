@@ -17,6 +17,9 @@ STATUS_OK = "ok"
 #: index (or feed) answered ``304 Not Modified``, or was still fresh by its ``Cache-Control``.
 #: The record is the blog's last known one (see :mod:`blogtitles.tracking.conditional`).
 STATUS_UNCHANGED = "unchanged"
+#: The statuses of a record that gives the blog's newest article (read in this run, or unchanged
+#: since the last); every other status is an error code, with its message.
+ARTICLE_STATUSES = (STATUS_OK, STATUS_UNCHANGED)
 
 
 def utc_now_iso() -> str:

@@ -15,7 +15,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from blogtitles import accounting, errors
 from blogtitles.extract.html import clean_title
-from blogtitles.items import RECORD_FIELDS, STATUS_OK, STATUS_UNCHANGED, SeenUrls, duplicate_key
+from blogtitles.items import ARTICLE_STATUSES, RECORD_FIELDS, STATUS_OK, SeenUrls, duplicate_key
 from blogtitles.runs.resume import read_done, resumable_feeds
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def record_problems(adapter: ItemAdapter) -> list[str]:
         return problems
     if not _STATUS_RE.match(adapter["status"]):
         problems.append(f"bad status {adapter['status']!r}")
-    if adapter["status"] not in (STATUS_OK, STATUS_UNCHANGED) and not adapter["error"]:
+    if adapter["status"] not in ARTICLE_STATUSES and not adapter["error"]:
         problems.append("error status without a message")
     if not adapter["blog_url"]:
         problems.append("empty blog_url")

@@ -9,21 +9,11 @@ from typing import TYPE_CHECKING, ClassVar
 from scrapy.commands import ScrapyCommand
 
 from blogtitles.distributed.addon import is_distributed
+from blogtitles.runs.state import open_redis_state
 from blogtitles.tracking.report import add_arguments, report, state_of
 
 if TYPE_CHECKING:
     import argparse
-
-    from scrapy.settings import BaseSettings
-
-    from blogtitles.tracking.health import Health
-
-
-def redis_health(settings: BaseSettings) -> dict[str, Health]:
-    """The health records distributed workers keep in the job's Redis."""
-    from blogtitles.distributed.state import RedisBlogState
-
-    return RedisBlogState.connect(settings, "blogs").health()
 
 
 class Command(ScrapyCommand):
@@ -52,4 +42,6 @@ class Command(ScrapyCommand):
             return
         # Distributed workers keep the state in the job's Redis (BLOGTITLES_REDIS_URL).
         where = f"{self.settings.get('BLOGTITLES_REDIS_URL')} (blogs:state:*)"
-        self.exitcode = report(opts, where, lambda: redis_health(self.settings))
+        self.exitcode = report(
+            opts, where, lambda: open_redis_state(self.settings, "blogs").health()
+        )

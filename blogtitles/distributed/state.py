@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from redis.exceptions import RedisError
 
 from blogtitles.distributed.queue import BlogQueue
-from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, utc_now_iso
+from blogtitles.items import ARTICLE_STATUSES, STATUS_OK, utc_now_iso
 from blogtitles.tracking.health import Health, updated_health
 from blogtitles.tracking.store import Validators, raising_state_error
 
@@ -130,9 +130,7 @@ class RedisBlogState:
         outcomes = {_text(blog): json.loads(value) for blog, value in staged["outcomes"].items()}
         moves = {_text(blog): _text(target) for blog, target in staged["moves"].items()}
         succeeded = {
-            blog
-            for blog, record in outcomes.items()
-            if record["status"] in (STATUS_OK, STATUS_UNCHANGED)
+            blog for blog, record in outcomes.items() if record["status"] in ARTICLE_STATUSES
         }
         validators = {
             url: value

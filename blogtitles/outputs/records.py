@@ -12,7 +12,7 @@ from itemadapter import ItemAdapter
 from scrapy.exporters import BaseItemExporter
 
 from blogtitles.errors import ERROR_CODES
-from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, as_datetime, utc_now_iso
+from blogtitles.items import ARTICLE_STATUSES, as_datetime, utc_now_iso
 
 # Characters XML 1.0 cannot carry at all (a hostile title may hold them): removed.
 _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -61,7 +61,7 @@ class Row:
     @property
     def known(self) -> bool:
         """Whether the blog's newest article is known (this run, or unchanged since the last)."""
-        return self.status in (STATUS_OK, STATUS_UNCHANGED) and bool(web_link(self.article_url))
+        return self.status in ARTICLE_STATUSES and bool(web_link(self.article_url))
 
     @property
     def name(self) -> str:

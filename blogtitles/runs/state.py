@@ -34,7 +34,7 @@ from w3lib.url import canonicalize_url
 
 from blogtitles import accounting
 from blogtitles.distributed.addon import is_distributed
-from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, utc_now_iso
+from blogtitles.items import ARTICLE_STATUSES, STATUS_OK, STATUS_UNCHANGED, utc_now_iso
 from blogtitles.tracking.health import Health, Outcome, next_health, updated_health
 from blogtitles.tracking.store import StateError, Validators, raising_state_error
 
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
@@ -213,7 +214,7 @@ class BlogState:
                 " FROM pending_validators v JOIN pending_outcomes o"
                 " ON o.run_id = v.run_id AND o.blog_url = v.blog_url"
                 " WHERE v.run_id = ? AND o.status IN (?, ?)",
-                (now, run, STATUS_OK, STATUS_UNCHANGED),
+                (now, run, *ARTICLE_STATUSES),
             )
             self._update_health(now)
             self._end(status="finished")
@@ -266,12 +267,12 @@ class BlogState:
         self.db.close()
 
 
-def open_redis_state(crawler: Crawler, name: str) -> Any:
-    """The state of a distributed worker, in the job's Redis (imported only then: a plain crawl
+def open_redis_state(settings: BaseSettings, name: str) -> Any:
+    """The state distributed workers keep in the job's Redis (imported only then: a plain crawl
     never imports ``redis``)."""
     from blogtitles.distributed.state import RedisBlogState
 
-    return RedisBlogState.connect(crawler.settings, name)
+    return RedisBlogState.connect(settings, name)
 
 
 def state_path(crawler: Crawler) -> str:
@@ -312,7 +313,7 @@ def failure_counts_of(crawler: Crawler) -> Callable[[list[Any]], dict[str, int]]
 
     def known() -> dict[str, Health]:
         if is_distributed(crawler.settings):
-            return open_redis_state(crawler, crawler.spidercls.name or "blogs").health()
+            return open_redis_state(crawler.settings, crawler.spidercls.name or "blogs").health()
         return read_health(path)
 
     def counts(rows: list[Any]) -> dict[str, int]:
@@ -356,7 +357,7 @@ class IncrementalPipeline:
         if is_distributed(crawler.settings):  # the workers share the state in Redis
             name = crawler.spidercls.name or "blogs"
             where = f"{crawler.settings.get('BLOGTITLES_REDIS_URL')} ({name}:state:*)"
-            pipeline = cls(where, crawler.stats, lambda: open_redis_state(crawler, name))
+            pipeline = cls(where, crawler.stats, lambda: open_redis_state(crawler.settings, name))
         else:
             pipeline = cls(path, crawler.stats)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)

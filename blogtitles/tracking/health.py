@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from blogtitles.items import STATUS_OK, STATUS_UNCHANGED, as_datetime
+from blogtitles.items import ARTICLE_STATUSES, as_datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class Outcome:
 
     @property
     def success(self) -> bool:
-        return self.status in (STATUS_OK, STATUS_UNCHANGED)
+        return self.status in ARTICLE_STATUSES
 
 
 @dataclass(frozen=True, slots=True)
