@@ -116,16 +116,17 @@ def first_date_text(element: etree._Element) -> str | None:
 _MARKED = etree.XPath("//@class | //@data-testid")
 _TEXT = etree.XPath("string()")
 # The pin words as they appear in text (their case variants spelled out: cheaper than lowering
-# the text).
-_PIN_TEXTS_ANY_CASE = ("inned", "INNED", "ticky", "TICKY", "📌", "eatured", "EATURED")
+# the text, or than an ignore-case search).
+_PIN_WORD_RE = re.compile("inned|INNED|ticky|TICKY|📌|eatured|EATURED")
 _CHROME = frozenset({"nav", "footer", "aside"})
 
 
 @lru_cache(maxsize=64)
 def _class_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    """Matches a class attribute value holding one of ``names`` as a whole class name."""
-    alternatives = "|".join(map(re.escape, names))
-    return re.compile(rf"(?<!\S)(?:{alternatives})(?!\S)")
+    """Finds ``names`` as plain words (a whole class name is told apart by its neighbours): a
+    literal alternation lets the regex engine skip ahead, where a lookbehind tests every
+    character."""
+    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
 
 
 def container_of(anchor: etree._Element) -> etree._Element | None:
@@ -164,16 +165,34 @@ class EntryFacts:
         self._known: dict[etree._Element, tuple[str | None, bool]] = {}
 
     @cached_property
+    def _joined_classes(self) -> str:
+        """The class values joined by newlines (a value's number is the newlines before it)."""
+        return "\n".join(self.class_values)
+
+    @cached_property
     def class_names(self) -> frozenset[str]:
         """Every class name the page uses."""
-        return frozenset(" ".join(self.class_values).split())
+        return frozenset(self._joined_classes.split())
 
     def with_class(self, *names: str) -> list[etree._Element]:
-        """The elements whose class is one of ``names``, in page order."""
+        """The elements whose class is one of ``names``, in page order: one search of the
+        joined values, not one per value (a page has hundreds)."""
         if self.class_names.isdisjoint(names):
             return []
-        pattern = _class_pattern(names)
-        return [value.getparent() for value in self.class_values if pattern.search(value)]
+        joined = self._joined_classes
+        found: list[int] = []
+        counted, number = 0, 0
+        for match in _class_pattern(names).finditer(joined):
+            begin, end = match.span()
+            if (begin and not joined[begin - 1].isspace()) or (
+                end < len(joined) and not joined[end].isspace()
+            ):
+                continue  # part of a longer class name
+            number += joined.count("\n", counted, begin)
+            counted = begin
+            if not found or found[-1] != number:
+                found.append(number)
+        return [self.class_values[number].getparent() for number in found]
 
     @cached_property
     def _holding_pin_marks(self) -> set[etree._Element]:
@@ -185,8 +204,7 @@ class EntryFacts:
         classes = (container.get("class") or "").lower().split()
         if not set(classes).isdisjoint(_PIN_CLASSES) or container in self._holding_pin_marks:
             return True
-        text = _TEXT(container)
-        if not any(word in text for word in _PIN_TEXTS_ANY_CASE):
+        if not _PIN_WORD_RE.search(_TEXT(container)):
             return False  # no label can say it: the costly look at each short text is skipped
         labels = _SHORT_LABELS(container)
         return any(clean_text(str(label)).lower().strip(":") in _PIN_TEXTS for label in labels[:40])

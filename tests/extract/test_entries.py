@@ -38,6 +38,20 @@ def doc_of(body: str) -> etree._Element:
     return doc
 
 
+def test_with_class_finds_whole_class_names_in_page_order() -> None:
+    doc = doc_of(
+        '<div id="a" class="xh-entry h-entry-x hentryx">no: parts of longer names</div>'
+        '<div id="b" class="card  hentry\tpost">tabs and double spaces</div>'
+        '<div id="c" class="h-entry">first name</div>'
+        '<div id="d" class="hentry h-entry">both names, found once</div>'
+        '<div id="e" class="h-entry-title">no</div>'
+        '<div id="f" class="x hentry">last</div>'
+    )
+    found = [element.get("id") for element in EntryFacts(doc).with_class("h-entry", "hentry")]
+    assert found == ["b", "c", "d", "f"]
+    assert EntryFacts(doc).with_class("entry") == []  # not a whole class name anywhere
+
+
 def test_first_links_are_each_containers_first_in_page_order() -> None:
     doc = doc_of(
         '<article id="one" class="hentry"><h2 class="entry-title">No link</h2>'
