@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import ssl
 from typing import TYPE_CHECKING, Final
 
 from scrapy.exceptions import (
@@ -36,6 +37,7 @@ INVALID_URL: Final = "invalid_url"
 INVALID_LIST: Final = "invalid_list"
 DNS_ERROR: Final = "dns_error"
 CONNECTION_REFUSED: Final = "connection_refused"
+TLS_ERROR: Final = "tls_error"
 TIMEOUT: Final = "timeout"
 CONNECTION_LOST: Final = "connection_lost"
 NOT_HTML: Final = "not_html"
@@ -59,6 +61,8 @@ ERROR_CODES: Final[dict[str, str]] = {
     "what it held is lost: the run exits with 1",
     DNS_ERROR: "the host name does not resolve",
     CONNECTION_REFUSED: "nothing listens on the host and port",
+    TLS_ERROR: "the TLS handshake failed: with DOWNLOAD_VERIFY_CERTIFICATES on, a certificate "
+    "not trusted (BLOGTITLES_TLS_CA_FILE adds a CA) or not for the host; or no common protocol",
     TIMEOUT: "no complete answer within DOWNLOAD_TIMEOUT (after retries)",
     CONNECTION_LOST: "the connection was reset or closed before a full response",
     NOT_HTML: "the page is not HTML (nor a feed, for an index)",
@@ -98,16 +102,22 @@ class NotLoopbackError(ForbiddenAddressError):
     """A loopback-only run (tests, demo, benchmark) was about to leave the machine."""
 
 
-def caused_by(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
-    """``exc`` or the first exception in its chain of causes that is a ``kind``."""
+def caused_by(
+    exc: BaseException, kind: type[BaseException], *, deepest: bool = False
+) -> BaseException | None:
+    """``exc`` or the first exception in its chain of causes that is a ``kind`` (``deepest``:
+    the last one)."""
     seen: set[int] = set()
+    found: BaseException | None = None
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         if isinstance(current, kind):
-            return current
+            if not deepest:
+                return current
+            found = current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
-    return None
+    return found
 
 
 def error_record(
@@ -151,6 +161,13 @@ def classify_failure(exc: BaseException, renderer: str = "") -> tuple[str, str]:
     if isinstance(exc, CannotResolveHostError | tx_error.DNSLookupError):
         text = str(exc)
         return DNS_ERROR, text if "DNS lookup failed" in text else f"DNS lookup failed: {text}"
+    # The handler reports it as a refused connection; OpenSSL's own error is the deepest cause
+    # (aiohttp's wrapper around it is an SSLError too).
+    if tls := caused_by(exc, ssl.SSLError, deepest=True):
+        reason = getattr(tls, "reason", None) or str(tls)  # OpenSSL's words, when it gave them
+        if isinstance(tls, ssl.SSLCertVerificationError):
+            return TLS_ERROR, f"certificate not trusted: {getattr(tls, 'verify_message', reason)}"
+        return TLS_ERROR, f"TLS handshake failed: {reason}"
     if isinstance(exc, DownloadConnectionRefusedError | tx_error.ConnectionRefusedError):
         return CONNECTION_REFUSED, "connection refused"
     if isinstance(exc, DownloadTimeoutError | tx_error.TimeoutError):

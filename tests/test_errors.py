@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+
 import pytest
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -57,6 +59,33 @@ def test_classify(exc: BaseException, code: str) -> None:
     assert got == code
     assert message
     assert got in ERROR_CODES or got.startswith("http_")
+
+
+def refused_because(cause: BaseException) -> DownloadConnectionRefusedError:
+    """What Scrapy's aiohttp handler raises for a connection that failed with ``cause``."""
+    exc = DownloadConnectionRefusedError("Cannot connect to host")
+    exc.__cause__ = cause
+    return exc
+
+
+def test_a_failed_tls_handshake_is_not_a_refused_connection() -> None:
+    untrusted = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    untrusted.verify_message = "unable to get local issuer certificate"
+    wrapper = ssl.SSLError("Cannot connect to host b.test:443 ssl:True [...]")  # aiohttp's
+    wrapper.__cause__ = untrusted
+    assert classify_failure(refused_because(wrapper)) == (
+        "tls_error",
+        "certificate not trusted: unable to get local issuer certificate",
+    )
+    no_protocol = ssl.SSLError(1, "[SSL: TLSV1_ALERT_PROTOCOL_VERSION] alert")
+    no_protocol.reason = "TLSV1_ALERT_PROTOCOL_VERSION"
+    assert classify_failure(refused_because(no_protocol)) == (
+        "tls_error",
+        "TLS handshake failed: TLSV1_ALERT_PROTOCOL_VERSION",
+    )
+    assert classify_failure(refused_because(ConnectionRefusedError(111, "refused")))[0] == (
+        "connection_refused"
+    )
 
 
 def test_connection_lost_message_names_the_reason() -> None:

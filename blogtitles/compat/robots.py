@@ -6,7 +6,8 @@ error and sends the page's request anyway. For a host that hangs, that is a seco
 workload); for one that refuses connections or whose name does not resolve, a second failure of
 the same kind. :class:`HostDownRobotsTxtMiddleware` fails the page's request at once with the
 error robots.txt met when that error is one of those (``timeout``, ``connection_refused``,
-``dns_error``): the blog's record says the same, sooner. Other failures (a lost connection, an
+``dns_error``, ``tls_error``: the host's certificate is the same for its pages): the blog's
+record says the same, sooner. Other failures (a lost connection, an
 HTTP error) leave the page to be tried, as before.
 
 Relies on Scrapy's private ``RobotsTxtMiddleware._robots_error(exc, netloc)``, called once per
@@ -34,7 +35,9 @@ from twisted.internet.defer import Deferred
 from blogtitles import errors
 
 #: What a failed robots.txt says of its whole host.
-HOST_DOWN: frozenset[str] = frozenset({errors.TIMEOUT, errors.CONNECTION_REFUSED, errors.DNS_ERROR})
+HOST_DOWN: frozenset[str] = frozenset(
+    {errors.TIMEOUT, errors.CONNECTION_REFUSED, errors.DNS_ERROR, errors.TLS_ERROR}
+)
 
 
 class HostDownRobotsTxtMiddleware(RobotsTxtMiddleware):

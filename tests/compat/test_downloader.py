@@ -1,12 +1,14 @@
-"""The HTTP handler's resolver: where the address guard checks what the connection will use."""
+"""The HTTP handler: its resolver (where the address guard checks what the connection will use)
+and the TLS read size it sets while open."""
 
 from __future__ import annotations
 
 import asyncio
+import asyncio.sslproto
 
 import pytest
 
-from blogtitles.compat.downloader import ReactorResolver
+from blogtitles.compat.downloader import AiohttpHandler, ReactorResolver, TLSReadBuffer
 from blogtitles.errors import ForbiddenAddressError
 from blogtitles.guard import AddressPolicy
 from blogtitles.guard.addresses import parse_networks
@@ -49,3 +51,25 @@ def test_a_failed_lookup_fails_the_connection() -> None:
 def test_without_a_policy_nothing_is_checked() -> None:
     resolver = ReactorResolver(None, project_crawler(), two_faced("10.0.0.1"))
     assert resolve(resolver) == "10.0.0.1"
+
+
+def test_the_tls_read_size_is_set_while_the_handler_is_open() -> None:
+    python_own = asyncio.sslproto.SSLProtocol.max_size
+
+    async def open_and_close(size: int) -> int:
+        handler = AiohttpHandler(project_crawler(settings={"BLOGTITLES_TLS_READ_BUFFER": size}))
+        during = asyncio.sslproto.SSLProtocol.max_size
+        await handler.close()
+        return during
+
+    assert asyncio.run(open_and_close(4096)) == 4096
+    assert asyncio.sslproto.SSLProtocol.max_size == python_own  # put back on close
+    assert asyncio.run(open_and_close(0)) == python_own  # 0: Python's own
+    assert project_crawler().settings.getint("BLOGTITLES_TLS_READ_BUFFER") == 16384
+
+
+def test_a_negative_tls_read_size_is_refused() -> None:
+    python_own = asyncio.sslproto.SSLProtocol.max_size
+    with pytest.raises(ValueError, match="BLOGTITLES_TLS_READ_BUFFER"):
+        TLSReadBuffer(-1)
+    assert asyncio.sslproto.SSLProtocol.max_size == python_own
