@@ -166,7 +166,10 @@ def classify_failure(exc: BaseException, renderer: str = "") -> tuple[str, str]:
     if tls := caused_by(exc, ssl.SSLError, deepest=True):
         reason = getattr(tls, "reason", None) or str(tls)  # OpenSSL's words, when it gave them
         if isinstance(tls, ssl.SSLCertVerificationError):
-            return TLS_ERROR, f"certificate not trusted: {getattr(tls, 'verify_message', reason)}"
+            return (
+                TLS_ERROR,
+                f"certificate not trusted: {getattr(tls, 'verify_message', None) or reason}",
+            )
         return TLS_ERROR, f"TLS handshake failed: {reason}"
     if isinstance(exc, DownloadConnectionRefusedError | tx_error.ConnectionRefusedError):
         return CONNECTION_REFUSED, "connection refused"

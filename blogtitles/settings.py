@@ -55,14 +55,14 @@ DOWNLOAD_HANDLERS = {
     "https": "blogtitles.compat.downloader.AiohttpHandler",
 }
 # Half a second: a host's next request (robots.txt, index, article) follows its last answer at
-# once, and an idle TLS connection holds ~1 MB (Python's 256 KB SSL buffer, OpenSSL's, aiohttp's).
-# bench.web at 2,000 HTTPS blogs: 5 s -> 514 MB peak RSS, 1.5 s -> 307, 0.5 s -> 221, 0.2 s ->
-# 195, CPU per page the same within noise (10.3-10.9 ms).
+# once, and an idle TLS connection holds memory (~1 MB with Python's own 256 KB TLS buffers, as
+# measured: bench.web at 2,000 HTTPS blogs: 5 s -> 514 MB peak RSS, 1.5 s -> 307, 0.5 s -> 221,
+# 0.2 s -> 195, CPU per page the same within noise, 10.3-10.9 ms).
 BLOGTITLES_IDLE_CONNECTION_TIMEOUT = 0.5
 # Bytes a TLS connection reads at a time, and the buffer each one holds for it; 0: Python's own
-# 256 KB. 16 KB is one TLS record. bench.web at 2,000 HTTPS blogs (peak RSS, CPU per page):
-# 256 KB 213-214 MB, 11.0-11.7 ms; 64 KB 174 MB, 11.6 ms; 16 KB 156 MB, 11.8 ms (the spread of
-# CPU between runs is about 6 %).
+# 256 KB. 16 KB is one TLS record. bench.web at 2,000 HTTPS blogs, peak RSS: 256 KB 216 MB,
+# 64 KB 173 MB, 16 KB 156 MB, 4 KB 149 MB; CPU per page 11.0-11.7 ms in all four (the spread
+# between runs is about 6 %).
 BLOGTITLES_TLS_READ_BUFFER = 16384
 DOWNLOAD_DELAY = 0
 # AutoThrottle adapts the delay per host from its latency; with two or three requests per host it

@@ -24,7 +24,9 @@ keep-alive time of its own (scrapy/scrapy#7932 proposes ``CONNECTION_KEEPALIVE_T
 buffer of that size and each read from OpenSSL asks for as much. With a hundred connections
 open and opening, those buffers, and the heap they leave behind, were the largest share of the
 crawl's memory after its code. There is no per-connection way to set it (asyncio makes the
-protocol inside ``loop.create_connection``).
+protocol inside ``loop.create_connection``). python/cpython#109534 discusses the same buffers
+(reported as a leak); uvloop's PR #726 measures the cost of asking OpenSSL for 256 KB a read.
+Remove when asyncio sizes its TLS reads to what arrives.
 """
 
 from __future__ import annotations
@@ -134,17 +136,25 @@ class AiohttpHandler(AiohttpDownloadHandler):
 
 class TLSReadBuffer:
     """asyncio's TLS read size set to ``size`` bytes (``0``: Python's own) while a handler is
-    open, and put back when it closes (several crawlers in one process set the same value)."""
+    open. The crawl opens one handler per scheme (``http``, ``https``): Python's own size comes
+    back when the last one closes."""
+
+    python_own: ClassVar[int] = asyncio.sslproto.SSLProtocol.max_size
+    holders: ClassVar[int] = 0
 
     def __init__(self, size: int) -> None:
-        self.previous = asyncio.sslproto.SSLProtocol.max_size
         if size < 0:
             raise ValueError(f"BLOGTITLES_TLS_READ_BUFFER must be 0 or more bytes, not {size}")
-        self.size = size or self.previous
-        asyncio.sslproto.SSLProtocol.max_size = self.size
+        asyncio.sslproto.SSLProtocol.max_size = size or self.python_own
+        TLSReadBuffer.holders += 1
+        self.held = True
 
     def restore(self) -> None:
-        asyncio.sslproto.SSLProtocol.max_size = self.previous
+        if self.held:
+            self.held = False
+            TLSReadBuffer.holders -= 1
+            if not TLSReadBuffer.holders:
+                asyncio.sslproto.SSLProtocol.max_size = self.python_own
 
 
 class ReactorResolver(AbstractResolver):

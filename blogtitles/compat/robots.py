@@ -7,8 +7,8 @@ workload); for one that refuses connections or whose name does not resolve, a se
 the same kind. :class:`HostDownRobotsTxtMiddleware` fails the page's request at once with the
 error robots.txt met when that error is one of those (``timeout``, ``connection_refused``,
 ``dns_error``, ``tls_error``: the host's certificate is the same for its pages): the blog's
-record says the same, sooner. Other failures (a lost connection, an
-HTTP error) leave the page to be tried, as before.
+record says the same, sooner. Other failures (a lost connection, an HTTP error) leave the page
+to be tried, as before.
 
 Relies on Scrapy's private ``RobotsTxtMiddleware._robots_error(exc, netloc)``, called once per
 host whose robots.txt fetch failed (Scrapy 2.13-2.19). Remove when Scrapy lets a failed

@@ -53,18 +53,28 @@ def test_without_a_policy_nothing_is_checked() -> None:
     assert resolve(resolver) == "10.0.0.1"
 
 
-def test_the_tls_read_size_is_set_while_the_handler_is_open() -> None:
+def test_the_tls_read_size_is_set_while_a_handler_is_open() -> None:
     python_own = asyncio.sslproto.SSLProtocol.max_size
 
-    async def open_and_close(size: int) -> int:
-        handler = AiohttpHandler(project_crawler(settings={"BLOGTITLES_TLS_READ_BUFFER": size}))
-        during = asyncio.sslproto.SSLProtocol.max_size
-        await handler.close()
-        return during
+    def handler(size: int) -> AiohttpHandler:
+        return AiohttpHandler(project_crawler(settings={"BLOGTITLES_TLS_READ_BUFFER": size}))
 
-    assert asyncio.run(open_and_close(4096)) == 4096
-    assert asyncio.sslproto.SSLProtocol.max_size == python_own  # put back on close
-    assert asyncio.run(open_and_close(0)) == python_own  # 0: Python's own
+    async def open_and_close() -> list[int]:
+        seen = []
+        http, https = handler(4096), handler(4096)  # one per scheme, as a crawl has them
+        seen.append(asyncio.sslproto.SSLProtocol.max_size)
+        await http.close()
+        await http.close()  # a second close changes nothing
+        seen.append(asyncio.sslproto.SSLProtocol.max_size)  # https still open
+        await https.close()
+        seen.append(asyncio.sslproto.SSLProtocol.max_size)
+        python = handler(0)
+        seen.append(asyncio.sslproto.SSLProtocol.max_size)
+        await python.close()
+        return seen
+
+    assert asyncio.run(open_and_close()) == [4096, 4096, python_own, python_own]
+    assert asyncio.sslproto.SSLProtocol.max_size == python_own
     assert project_crawler().settings.getint("BLOGTITLES_TLS_READ_BUFFER") == 16384
 
 
@@ -73,3 +83,4 @@ def test_a_negative_tls_read_size_is_refused() -> None:
     with pytest.raises(ValueError, match="BLOGTITLES_TLS_READ_BUFFER"):
         TLSReadBuffer(-1)
     assert asyncio.sslproto.SSLProtocol.max_size == python_own
+    assert TLSReadBuffer.holders == 0
