@@ -120,6 +120,14 @@ def caused_by(
     return found
 
 
+def tls_failure_message(tls: BaseException) -> str:
+    """What OpenSSL said of a failed handshake: the certificate's fault, or another."""
+    reason = getattr(tls, "reason", None) or str(tls)  # OpenSSL's words, when it gave them
+    if isinstance(tls, ssl.SSLCertVerificationError):
+        return f"certificate not trusted: {getattr(tls, 'verify_message', None) or reason}"
+    return f"TLS handshake failed: {reason}"
+
+
 def error_record(
     blog_url: str, code: str, stage: str, message: str, article_url: str = ""
 ) -> BlogRecord:
@@ -161,17 +169,11 @@ def classify_failure(exc: BaseException, renderer: str = "") -> tuple[str, str]:
     if isinstance(exc, CannotResolveHostError | tx_error.DNSLookupError):
         text = str(exc)
         return DNS_ERROR, text if "DNS lookup failed" in text else f"DNS lookup failed: {text}"
-    # The handler reports it as a refused connection; OpenSSL's own error is the deepest cause
-    # (aiohttp's wrapper around it is an SSLError too).
-    if tls := caused_by(exc, ssl.SSLError, deepest=True):
-        reason = getattr(tls, "reason", None) or str(tls)  # OpenSSL's words, when it gave them
-        if isinstance(tls, ssl.SSLCertVerificationError):
-            return (
-                TLS_ERROR,
-                f"certificate not trusted: {getattr(tls, 'verify_message', None) or reason}",
-            )
-        return TLS_ERROR, f"TLS handshake failed: {reason}"
     if isinstance(exc, DownloadConnectionRefusedError | tx_error.ConnectionRefusedError):
+        # The handler reports a failed TLS handshake as a refused connection; OpenSSL's own
+        # error is the deepest cause (aiohttp's wrapper around it is an SSLError too).
+        if tls := caused_by(exc, ssl.SSLError, deepest=True):
+            return TLS_ERROR, tls_failure_message(tls)
         return CONNECTION_REFUSED, "connection refused"
     if isinstance(exc, DownloadTimeoutError | tx_error.TimeoutError):
         return TIMEOUT, str(exc) or "download timed out"

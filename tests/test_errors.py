@@ -86,6 +86,10 @@ def test_a_failed_tls_handshake_is_not_a_refused_connection() -> None:
     assert classify_failure(refused_because(ConnectionRefusedError(111, "refused")))[0] == (
         "connection_refused"
     )
+    # After the handshake, a TLS error that cuts the body short is a lost connection.
+    cut = DownloadFailedError("Response payload is not completed")
+    cut.__cause__ = ssl.SSLError(1, "[SSL: DECRYPTION_FAILED_OR_BAD_RECORD_MAC]")
+    assert classify_failure(cut)[0] == "connection_lost"
 
 
 def test_connection_lost_message_names_the_reason() -> None:
