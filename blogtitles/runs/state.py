@@ -213,7 +213,7 @@ class BlogState:
                 " SELECT v.url, v.blog_url, v.etag, v.last_modified, v.fresh_until, ?"
                 " FROM pending_validators v JOIN pending_outcomes o"
                 " ON o.run_id = v.run_id AND o.blog_url = v.blog_url"
-                " WHERE v.run_id = ? AND o.status IN (?, ?)",
+                f" WHERE v.run_id = ? AND o.status IN ({', '.join('?' * len(ARTICLE_STATUSES))})",
                 (now, run, *ARTICLE_STATUSES),
             )
             self._update_health(now)
