@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.run import ROOT, process_tree
 from blogtitles.runs.commandline import crawl_command
-from farm.listing import farm_listing
+from farm.listing import farm_listing, write_listing
 from farm.process import FarmProcess
 from farm.resolver import FARM_SETTINGS
 from tools.splash.local import SplashProcess
@@ -82,7 +82,7 @@ def main() -> None:
     ):
         listing = farm_listing(args.blogs, farm.port, farm.refused_port, specials=False)
         list_file = Path(tmp) / "blogs.txt"
-        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        write_listing(list_file, listing)
         common = [
             "-s", f"BLOGTITLES_RENDER_PROXY=http://127.0.0.1:{farm.port}",
             "-s", f"BLOGTITLES_RENDER_CONCURRENCY={args.concurrency}",

@@ -44,7 +44,7 @@ from blogtitles.distributed.enqueue import enqueue
 from blogtitles.distributed.queue import BlogQueue
 from blogtitles.inputs import open_blog_list
 from blogtitles.runs.commandline import crawl_command, setting_args
-from farm.listing import farm_listing
+from farm.listing import farm_listing, write_listing
 from farm.process import FarmProcess
 from farm.resolver import FARM_SETTINGS
 from tools.localredis import RedisProcess
@@ -213,7 +213,7 @@ def measure(
         n, farm.port, farm.refused_port, specials=False, blogs_per_host=args.blogs_per_host
     )
     list_file = work / f"list-{n}.txt"
-    list_file.write_text("".join(listed.line + "\n" for listed in listing))
+    write_listing(list_file, listing)
     for rep in range(args.reps):
         out = work / f"{client}-{n}-{latency}-{rep}.jsonl"
         log = work / f"{client}-{n}-{latency}-{rep}.log"

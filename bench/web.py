@@ -42,7 +42,7 @@ from typing import Any
 from bench.run import Case, extrapolate, run_client
 from blogtitles.runs.commandline import crawl_command, setting_args
 from farm.dns import DnsProcess
-from farm.listing import farm_listing
+from farm.listing import farm_listing, write_listing
 from farm.process import FarmProcess
 from farm.resolver import FARM_SETTINGS
 from farm.server import WebLike
@@ -137,8 +137,7 @@ def listing_of(n: int, setup: Setup) -> list[Any]:
 
 def measure(client: str, n: int, setup: Setup, work: Path) -> WebRun:
     listing = listing_of(n, setup)
-    list_file = work / f"web-list-{n}.txt"
-    list_file.write_text("".join(item.line + "\n" for item in listing))
+    list_file = write_listing(work / f"web-list-{n}.txt", listing)
     hosts = [item.blog.host for item in listing if item.blog]
     case = Case(client, n, setup.web.median, setup.args.concurrency)
     out, log = work / f"web-{client}-{n}.jsonl", work / f"web-{client}-{n}.log"

@@ -13,7 +13,7 @@ from pathlib import Path
 from farm.catalog import make_blog
 from farm.faults import FaultPlan
 from farm.fixtures import load_fixture_sites
-from farm.listing import farm_blogs, farm_listing
+from farm.listing import farm_blogs, farm_listing, write_listing
 from farm.server import BlogFarm, WebLike, make_site
 from tools.testca import make_test_ca
 
@@ -125,9 +125,7 @@ def main(argv: list[str] | None = None) -> None:
             blogs_per_host=args.blogs_per_host,
             scheme="https" if args.tls_dir else "http",
         )
-        args.list_file.write_text(
-            "".join(listed.line + "\n" for listed in listing), encoding="utf-8"
-        )
+        write_listing(args.list_file, listing)
     print(
         f"farm ready: port={port} refused_port={refused_port} blogs={len(blogs)} "
         f"latency={args.latency} list={args.list_file or '-'}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,6 +30,13 @@ class Listed:
     line: str
     expected: Expected
     blog: Blog | None = None
+
+
+def write_listing(path: Path, listing: Iterable[Listed], extra: Iterable[str] = ()) -> Path:
+    """Write the list file a crawl reads: each entry's line, then the ``extra`` lines (UTF-8)."""
+    lines = [*(listed.line for listed in listing), *extra]
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return path
 
 
 def listed_url(blog: Blog, port: int, refused_port: int, scheme: str = "http") -> str:

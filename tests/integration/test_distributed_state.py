@@ -18,7 +18,7 @@ from blogtitles.distributed.state import RedisBlogState
 from blogtitles.distributed.workers import main as workers_main
 from blogtitles.runs.state import IncrementalPipeline
 from blogtitles.tracking.store import StateError, Validators
-from farm.listing import farm_listing
+from farm.listing import farm_listing, write_listing
 from farm.process import FarmProcess
 from tests.conftest import FARM_ARGS, run_scrapy
 from tests.integration.test_incremental import publish
@@ -89,7 +89,7 @@ def test_two_workers_share_the_state_and_ask_conditionally(
     with FarmProcess(blogs=8, latency=0.01, specials=False) as farm:
         listing = farm_listing(8, farm.port, farm.refused_port, specials=False)
         list_file = tmp_path / "blogs.txt"
-        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        write_listing(list_file, listing)
 
         def workers(run: str) -> tuple[list[dict[str, str]], int]:
             out, logs = tmp_path / f"{run}.jsonl", tmp_path / f"logs-{run}"

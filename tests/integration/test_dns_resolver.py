@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from farm.dns import DnsProcess
-from farm.listing import check_records
+from farm.listing import check_records, write_listing
 from tests.conftest import FARM_SETTINGS, Farm, run_crawl
 
 
@@ -14,8 +14,7 @@ def test_a_crawl_resolves_through_the_dns_server(farm: Farm, tmp_path: Path) -> 
     normal = [item for item in farm.listing if item.blog and item.blog.kind == "normal"][:8]
     kinds = ("nxdomain", "moved", "sticky")
     listing = normal + [item for item in farm.listing if item.blog and item.blog.kind in kinds]
-    list_file = tmp_path / "blogs.txt"
-    list_file.write_text("".join(f"{item.line}\n" for item in listing), encoding="utf-8")
+    list_file = write_listing(tmp_path / "blogs.txt", listing)
     out = tmp_path / "titles.jsonl"
     with DnsProcess(median_ms=5, sigma=0.3, stats_file=tmp_path / "dns.json") as dns:
         settings = {

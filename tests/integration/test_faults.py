@@ -13,7 +13,7 @@ import pytest
 
 from farm import engines
 from farm.faults import FAULTS, FAULTS_PATH
-from farm.listing import farm_listing
+from farm.listing import farm_listing, write_listing
 from farm.process import FarmProcess
 from tests.conftest import start_farm_crawl
 
@@ -45,7 +45,7 @@ def test_soak_5000_blogs_with_20_percent_faults(tmp_path: Path) -> None:
     out, list_file = tmp_path / "soak.jsonl", tmp_path / "blogs.txt"
     with FarmProcess(blogs=5000, latency=0.01, specials=False, faults=0.2, fault_seed=7) as farm:
         listing = farm_listing(5000, farm.port, farm.refused_port, specials=False)
-        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        write_listing(list_file, listing)
         code, rss_mb, log = crawl(list_file, out, "-s", "DOWNLOAD_TIMEOUT=2")
         faults = served_faults(farm)
     assert code == 0, log[-3000:]
@@ -87,7 +87,7 @@ def test_farm_down_mid_crawl_and_back(tmp_path: Path) -> None:
     farm = FarmProcess(blogs=600, latency=0.2, specials=False).start()
     port = farm.port
     listing = farm_listing(600, port, farm.refused_port, specials=False)
-    list_file.write_text("".join(listed.line + "\n" for listed in listing))
+    write_listing(list_file, listing)
     crawler = start_farm_crawl(
         "-a", f"urls_file={list_file}", "-O", str(out), "-s", "CONCURRENT_REQUESTS=32",
         "-s", "DOWNLOAD_TIMEOUT=2",

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from farm.listing import check_records, record_key
+from farm.listing import check_records, record_key, write_listing
 from tests.conftest import FARM_SETTINGS, Farm, requests_per_blog, run_crawl
 
 pytestmark = pytest.mark.integration
@@ -21,7 +21,7 @@ def crawl(farm: Farm, tmp_path: Path, mode: str) -> tuple[dict[str, Any], list[s
     """Records by blog kind, the problems against the farm, and the log."""
     listing = [listed for listed in farm.listing if listed.blog and listed.blog.kind in KINDS]
     list_file = tmp_path / f"{mode}.txt"
-    list_file.write_text("".join(f"{listed.line}\n" for listed in listing), encoding="utf-8")
+    write_listing(list_file, listing)
     out = tmp_path / f"{mode}.jsonl"
     settings = {**FARM_SETTINGS, "DOWNLOAD_TIMEOUT": 2, "BLOGTITLES_FEED_EVIDENCE": mode}
     result = run_crawl("-a", f"urls_file={list_file}", "-O", str(out), settings=settings)

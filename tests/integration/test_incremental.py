@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from farm.listing import farm_listing
+from farm.listing import farm_listing, write_listing
 from farm.process import FarmProcess
 from tests.conftest import crawl_farm, start_farm_crawl
 
@@ -38,7 +38,7 @@ def test_only_blogs_with_a_new_post_come_out(tmp_path: Path) -> None:
     with FarmProcess(blogs=12, latency=0.01, specials=False) as farm:
         listing = farm_listing(12, farm.port, farm.refused_port, specials=False)
         list_file = tmp_path / "blogs.txt"
-        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        write_listing(list_file, listing)
         args = since_last(f"urls_file={list_file}", state)
 
         first = crawl_farm(*args, "-O", str(tmp_path / "1.jsonl"))
@@ -72,7 +72,7 @@ def test_killed_crawl_leaves_the_state_consistent(tmp_path: Path) -> None:
     with FarmProcess(blogs=300, latency=0.3, specials=False) as farm:
         listing = farm_listing(300, farm.port, farm.refused_port, specials=False)
         list_file = tmp_path / "blogs.txt"
-        list_file.write_text("".join(listed.line + "\n" for listed in listing[:20]))
+        write_listing(list_file, listing[:20])
         args = since_last(f"urls_file={list_file}", state)
         assert crawl_farm(*args, "-O", str(tmp_path / "0.jsonl")).returncode == 0
         before = seen(state)
@@ -81,7 +81,7 @@ def test_killed_crawl_leaves_the_state_consistent(tmp_path: Path) -> None:
         # Every blog gets a new post, the list grows; a crawl is killed while records come out.
         for listed in listing[:20]:
             publish(farm, listed.blog.host)  # type: ignore[union-attr]
-        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        write_listing(list_file, listing)
         out = tmp_path / "killed.jsonl"
         process = start_farm_crawl(
             *args, "-s", "CONCURRENT_REQUESTS=8", "-O", str(out), stderr=subprocess.DEVNULL
@@ -112,7 +112,7 @@ def test_two_crawls_share_one_state_file(tmp_path: Path) -> None:
         processes = []
         for half in (0, 1):
             list_file = tmp_path / f"half{half}.txt"
-            list_file.write_text("".join(listed.line + "\n" for listed in listing[half::2]))
+            write_listing(list_file, listing[half::2])
             args = since_last(f"urls_file={list_file}", state)
             out = str(tmp_path / f"half{half}.jsonl")
             processes.append(start_farm_crawl(*args, "-O", out, stderr=subprocess.DEVNULL))

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from farm.listing import farm_listing
+from farm.listing import farm_listing, write_listing
 from farm.process import FarmProcess
 from farm.server import LOAD_PATH
 from tests.conftest import ROOT, crawl_farm
@@ -33,7 +33,7 @@ def shared_hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Far
             blogs, farm.port, farm.refused_port, specials=False, blogs_per_host=BLOGS_PER_HOST
         )
         list_file = tmp_path_factory.mktemp("polite") / "blogs.txt"
-        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        write_listing(list_file, listing)
         yield farm, list_file
 
 

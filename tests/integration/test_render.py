@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from farm.listing import Listed, check_records, farm_listing, scripted_listing
+from farm.listing import check_records, farm_listing, scripted_listing, write_listing
 from farm.process import FarmProcess
 from tests.conftest import CrawlResult, crawl_farm
 from tools.processes import free_port
@@ -28,11 +28,6 @@ def js_farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FarmProc
     """Six normal blogs and every special kind (the script-built ones among them)."""
     with FarmProcess(blogs=6, latency=0.02) as farm:
         yield farm, tmp_path_factory.mktemp("render")
-
-
-def write_list(path: Path, listing: list[Listed]) -> Path:
-    path.write_text("".join(listed.line + "\n" for listed in listing))
-    return path
 
 
 def render_crawl(farm: FarmProcess, work: Path, name: str, *settings: str) -> CrawlResult:
@@ -74,7 +69,7 @@ def test_script_built_blogs_get_their_titles_and_plain_blogs_are_not_rendered(
 ) -> None:
     farm, work = js_farm
     listing = farm_listing(6, farm.port, farm.refused_port, rendered=True)
-    write_list(work / f"all-{backend}.txt", listing)
+    write_listing(work / f"all-{backend}.txt", listing)
     result = render_crawl(farm, work, f"all-{backend}", *backend_settings(backend, request))
     assert result.returncode == 0, result.log[-3000:]
     records = result.records(work / f"all-{backend}.jsonl")
@@ -93,7 +88,7 @@ def test_without_a_renderer_script_built_blogs_say_needs_javascript(
 ) -> None:
     farm, work = js_farm
     listing = scripted_listing(farm.port, farm.refused_port)[:3]
-    write_list(work / "none.txt", listing)
+    write_listing(work / "none.txt", listing)
     result = render_crawl(farm, work, "none")
     assert result.returncode == 0, result.log[-3000:]
     records = result.records(work / "none.jsonl")
@@ -110,7 +105,7 @@ def test_a_render_that_never_finishes_is_render_timeout(
     farm, work = js_farm
     hang = scripted_listing(farm.port, farm.refused_port, rendered=True)
     plain = farm_listing(2, farm.port, farm.refused_port, specials=False)
-    write_list(work / f"hang-{backend}.txt", [*hang, *plain])
+    write_listing(work / f"hang-{backend}.txt", [*hang, *plain])
     result = render_crawl(
         farm, work, f"hang-{backend}", *backend_settings(backend, request),
         "-s", "BLOGTITLES_RENDER_TIMEOUT=3", "-s", "RETRY_TIMES=0",
@@ -136,7 +131,7 @@ def test_a_renderer_that_is_down_fails_only_the_blogs_that_need_it(
     }[backend]  # fmt: skip
     listing = scripted_listing(farm.port, farm.refused_port)[:3]
     plain = farm_listing(3, farm.port, farm.refused_port, specials=False)
-    write_list(work / f"down-{backend}.txt", [*listing, *plain])
+    write_listing(work / f"down-{backend}.txt", [*listing, *plain])
     result = render_crawl(farm, work, f"down-{backend}", *down)
     assert result.returncode == 0, result.log[-3000:]
     records = result.records(work / f"down-{backend}.jsonl")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from blogtitles.runs.resume import read_done
-from farm.listing import check_records, farm_listing
+from farm.listing import check_records, farm_listing, write_listing
 from farm.process import FarmProcess
 from tests.conftest import crawl_farm, start_farm_crawl
 
@@ -30,7 +30,7 @@ def test_killed_twice_then_resumed_every_blog_once(tmp_path: Path, seed: int) ->
     with FarmProcess(blogs=3000, latency=0.05, specials=False) as farm:
         listing = farm_listing(3000, farm.port, farm.refused_port, specials=False)
         list_file = tmp_path / "blogs.txt"
-        list_file.write_text("".join(listed.line + "\n" for listed in listing))
+        write_listing(list_file, listing)
         args = ["-a", f"urls_file={list_file}", "-s", f"JOBDIR={job}", "-o", str(out)]
         kills = []
         for _ in range(2):  # two runs killed at random points

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from farm.listing import check_records, farm_listing
+from farm.listing import check_records, farm_listing, write_listing
 from farm.process import FarmProcess
 from farm.server import WebLike
 from tests.conftest import FARM_SETTINGS, Farm, crawl_farm, run_crawl
@@ -16,8 +16,7 @@ def test_a_hanging_host_is_waited_for_once(tmp_path: Path) -> None:
     every_host_hangs = WebLike(median=0.01, sigma=0.1, hang_share=1.0, trickle_share=0.0)
     with FarmProcess(blogs=3, latency=0, specials=False, web=every_host_hangs) as farm:
         listing = farm_listing(3, farm.port, farm.refused_port, specials=False)
-        list_file = tmp_path / "blogs.txt"
-        list_file.write_text("".join(f"{item.line}\n" for item in listing), encoding="utf-8")
+        list_file = write_listing(tmp_path / "blogs.txt", listing)
         out = tmp_path / "titles.jsonl"
         settings = {**FARM_SETTINGS, "DOWNLOAD_TIMEOUT": 1}
         result = run_crawl("-a", f"urls_file={list_file}", "-O", str(out), settings=settings)

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from farm.listing import Listed, check_records, farm_listing
+from farm.listing import Listed, check_records, farm_listing, write_listing
 from farm.process import FarmProcess
 from tests.conftest import FARM_SETTINGS, run_crawl
 from tools.testca import TestCA, make_test_ca
@@ -19,7 +20,7 @@ BLOGS = 6
 
 
 @pytest.fixture(scope="module")
-def https_farm(tmp_path_factory: pytest.TempPathFactory) -> tuple[FarmProcess, TestCA]:
+def https_farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FarmProcess, TestCA]]:
     tls = tmp_path_factory.mktemp("tls")
     ca = make_test_ca(tls)
     with FarmProcess(blogs=BLOGS, latency=0.0, specials=False, realistic=True, tls_dir=tls) as farm:
@@ -32,8 +33,7 @@ def crawl_https(
     """The farm's blogs crawled over HTTPS with certificates verified: the listing, the
     records and the log."""
     listing = farm_listing(BLOGS, farm.port, farm.refused_port, specials=False, scheme="https")
-    list_file = tmp_path / "blogs.txt"
-    list_file.write_text("".join(f"{item.line}\n" for item in listing), encoding="utf-8")
+    list_file = write_listing(tmp_path / "blogs.txt", listing)
     out = tmp_path / "titles.jsonl"
     settings = {**FARM_SETTINGS, "DOWNLOAD_VERIFY_CERTIFICATES": True, **settings}
     result = run_crawl("-a", f"urls_file={list_file}", "-O", str(out), settings=settings)

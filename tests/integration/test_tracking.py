@@ -12,7 +12,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from farm.listing import farm_listing
+from farm.listing import farm_listing, write_listing
 from farm.process import FarmProcess
 from farm.revalidation import LIMIT_PATH, MAX_AGE_PATH, MOVE_PATH
 from farm.server import LOAD_PATH
@@ -26,11 +26,7 @@ BLOGS = 6
 
 def write_list(farm: FarmProcess, tmp_path: Path, extra: tuple[str, ...] = ()) -> tuple[Path, list]:
     listing = farm_listing(BLOGS, farm.port, farm.refused_port, specials=False)
-    list_file = tmp_path / "blogs.txt"
-    list_file.write_text(
-        "".join(listed.line + "\n" for listed in listing) + "".join(f"{line}\n" for line in extra)
-    )
-    return list_file, listing
+    return write_listing(tmp_path / "blogs.txt", listing, extra), listing
 
 
 def summary_line(log: str, label: str) -> str:
